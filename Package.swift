@@ -1,0 +1,63 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+  name: "Gloss",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "gloss", targets: ["gloss"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+  ],
+  targets: [
+    // Pure value types: dots, clocks, operations, registers, sets, records. No I/O.
+    .target(
+      name: "GlossCore",
+      dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+    ),
+    // Parsers that turn listing files into records, streaming.
+    .target(name: "GlossImport", dependencies: ["GlossCore"]),
+    // The SQLite store: schema, change log, applying operations, queries.
+    .target(
+      name: "GlossStore",
+      dependencies: ["GlossCore", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
+    // The one command layer that the CLI and the REPL both run.
+    .target(
+      name: "GlossCommands",
+      dependencies: [
+        "GlossCore", "GlossImport", "GlossStore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .systemLibrary(
+      name: "CLibedit",
+      pkgConfig: "libedit",
+      providers: [.apt(["libedit-dev"])]
+    ),
+    .target(name: "GlossREPL", dependencies: ["GlossCommands", "CLibedit"]),
+    .executableTarget(name: "gloss", dependencies: ["GlossCommands", "GlossREPL"]),
+    .executableTarget(
+      name: "gloss-bench",
+      dependencies: ["GlossCore", "GlossImport", "GlossStore", "GlossCommands"],
+      path: "Sources/GlossBench"
+    ),
+    .testTarget(
+      name: "GlossCoreTests",
+      dependencies: ["GlossCore", .product(name: "PropertyBased", package: "swift-property-based")]
+    ),
+    .testTarget(name: "GlossImportTests", dependencies: ["GlossImport"]),
+    .testTarget(
+      name: "GlossStoreTests",
+      dependencies: [
+        "GlossStore", "GlossImport",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ]
+    ),
+    .testTarget(name: "GlossCommandsTests", dependencies: ["GlossCommands", "gloss"]),
+  ]
+)

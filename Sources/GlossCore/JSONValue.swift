@@ -1,0 +1,256 @@
+/// A JSON value with one canonical text form: object keys sorted by their UTF-8 bytes,
+/// no insignificant white space, integers only (no floats), minimal string escapes.
+///
+/// Payloads, dumps and test vectors are all canonical, so byte equality of two texts is
+/// equality of the values: that is what makes `gloss dump` comparable across peers.
+public indirect enum JSONValue: Hashable, Sendable {
+  case null
+  case bool(Bool)
+  case int(Int64)
+  case string(String)
+  case array([JSONValue])
+  case object([String: JSONValue])
+
+  public var canonical: String {
+    var out = ""
+    write(to: &out)
+    return out
+  }
+
+  public func write(to out: inout String) {
+    switch self {
+    case .null: out += "null"
+    case .bool(let value): out += value ? "true" : "false"
+    case .int(let value): out += String(value)
+    case .string(let value): Self.writeString(value, to: &out)
+    case .array(let values):
+      out += "["
+      for (index, value) in values.enumerated() {
+        if index > 0 { out += "," }
+        value.write(to: &out)
+      }
+      out += "]"
+    case .object(let members):
+      out += "{"
+      for (index, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+        if index > 0 { out += "," }
+        Self.writeString(key, to: &out)
+        out += ":"
+        members[key]!.write(to: &out)
+      }
+      out += "}"
+    }
+  }
+
+  private static func writeString(_ value: String, to out: inout String) {
+    out += "\""
+    for scalar in value.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case _ where scalar.value < 0x20:
+        let hex = String(scalar.value, radix: 16)
+        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    out += "\""
+  }
+
+  public subscript(key: String) -> JSONValue? {
+    if case .object(let members) = self { return members[key] }
+    return nil
+  }
+
+  public var stringValue: String? {
+    if case .string(let value) = self { return value }
+    return nil
+  }
+
+  public var intValue: Int64? {
+    if case .int(let value) = self { return value }
+    return nil
+  }
+
+  public var boolValue: Bool? {
+    if case .bool(let value) = self { return value }
+    return nil
+  }
+
+  public var arrayValue: [JSONValue]? {
+    if case .array(let value) = self { return value }
+    return nil
+  }
+}
+
+extension JSONValue {
+  /// Parses JSON text. Floats are refused: nothing in Gloss needs them and they have no
+  /// single canonical form.
+  public init(parsing text: String) throws(JSONParseError) {
+    var parser = JSONParser(bytes: Array(text.utf8))
+    self = try parser.parseDocument()
+  }
+}
+
+public struct JSONParseError: Error, Equatable, CustomStringConvertible {
+  public let offset: Int
+  public let reason: String
+  public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+}
+
+private struct JSONParser {
+  let bytes: [UInt8]
+  var index = 0
+
+  mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+    let value = try parseValue()
+    skipSpace()
+    guard index == bytes.count else { throw fail("unexpected text after the value") }
+    return value
+  }
+
+  func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
+
+  mutating func skipSpace() {
+    while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+  }
+
+  mutating func expect(_ literal: String) throws(JSONParseError) {
+    for byte in literal.utf8 {
+      guard index < bytes.count, bytes[index] == byte else { throw fail("expected \(literal)") }
+      index += 1
+    }
+  }
+
+  mutating func parseValue() throws(JSONParseError) -> JSONValue {
+    skipSpace()
+    guard index < bytes.count else { throw fail("unexpected end") }
+    switch bytes[index] {
+    case UInt8(ascii: "n"):
+      try expect("null")
+      return .null
+    case UInt8(ascii: "t"):
+      try expect("true")
+      return .bool(true)
+    case UInt8(ascii: "f"):
+      try expect("false")
+      return .bool(false)
+    case UInt8(ascii: "\""): return .string(try parseString())
+    case UInt8(ascii: "["):
+      index += 1
+      var values: [JSONValue] = []
+      skipSpace()
+      if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+        index += 1
+        return .array(values)
+      }
+      while true {
+        values.append(try parseValue())
+        skipSpace()
+        guard index < bytes.count else { throw fail("unterminated array") }
+        if bytes[index] == UInt8(ascii: "]") {
+          index += 1
+          return .array(values)
+        }
+        try expect(",")
+      }
+    case UInt8(ascii: "{"):
+      index += 1
+      var members: [String: JSONValue] = [:]
+      skipSpace()
+      if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+        index += 1
+        return .object(members)
+      }
+      while true {
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key") }
+        let key = try parseString()
+        skipSpace()
+        try expect(":")
+        members[key] = try parseValue()
+        skipSpace()
+        guard index < bytes.count else { throw fail("unterminated object") }
+        if bytes[index] == UInt8(ascii: "}") {
+          index += 1
+          return .object(members)
+        }
+        try expect(",")
+      }
+    default: return .int(try parseInteger())
+    }
+  }
+
+  mutating func parseInteger() throws(JSONParseError) -> Int64 {
+    let start = index
+    if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+    while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+    if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
+      throw fail("only integers are allowed")
+    }
+    guard let value = Int64(String(decoding: bytes[start..<index], as: UTF8.self)) else {
+      index = start
+      throw fail("expected a value")
+    }
+    return value
+  }
+
+  mutating func parseString() throws(JSONParseError) -> String {
+    index += 1
+    var scalars = String.UnicodeScalarView()
+    var runStart = index
+    func flush(_ end: Int) {
+      scalars.append(contentsOf: String(decoding: bytes[runStart..<end], as: UTF8.self).unicodeScalars)
+    }
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "\"") {
+        flush(index)
+        index += 1
+        return String(scalars)
+      }
+      if byte == UInt8(ascii: "\\") {
+        flush(index)
+        index += 1
+        guard index < bytes.count else { break }
+        let escape = bytes[index]
+        index += 1
+        switch escape {
+        case UInt8(ascii: "\""): scalars.append("\"")
+        case UInt8(ascii: "\\"): scalars.append("\\")
+        case UInt8(ascii: "/"): scalars.append("/")
+        case UInt8(ascii: "n"): scalars.append("\n")
+        case UInt8(ascii: "r"): scalars.append("\r")
+        case UInt8(ascii: "t"): scalars.append("\t")
+        case UInt8(ascii: "b"): scalars.append("\u{08}")
+        case UInt8(ascii: "f"): scalars.append("\u{0C}")
+        case UInt8(ascii: "u"):
+          var code = try parseHex4()
+          if (0xD800..<0xDC00).contains(code) {
+            try expect("\\u")
+            let low = try parseHex4()
+            guard (0xDC00..<0xE000).contains(low) else { throw fail("unpaired surrogate") }
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+          }
+          guard let scalar = Unicode.Scalar(code) else { throw fail("invalid escape") }
+          scalars.append(scalar)
+        default: throw fail("invalid escape")
+        }
+        runStart = index
+        continue
+      }
+      index += 1
+    }
+    throw fail("unterminated string")
+  }
+
+  mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+    guard index + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+    else { throw fail("invalid \\u escape") }
+    index += 4
+    return code
+  }
+}

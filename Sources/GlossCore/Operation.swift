@@ -1,0 +1,185 @@
+/// What an operation does. Each case is one kind in `Protocol/MERGE.md`.
+public enum OperationBody: Hashable, Sendable {
+  /// Brings a record into existence and writes every bibliographic field with this dot.
+  case createRecord(Publication)
+  /// Writes one field's register, superseding the entries the writer had seen.
+  case setField(RecordField, JSONValue)
+  /// Adds a tag, in the spelling typed; the tag's identity is `TagName.key` of it.
+  case addTag(String)
+  /// Removes the additions of a tag that the writer had seen (listed in `supersedes`).
+  case removeTag(String)
+  /// Creates a note on `record`; the note's id derives from the operation's dot.
+  case createNote(record: RecordID, text: String, anchor: TextAnchor?)
+  case editNote(String)
+  case deleteNote
+  /// Sets the operation's person's own reading status.
+  case setStatus(ReadingStatus)
+
+  public var kind: String {
+    switch self {
+    case .createRecord: "record.create"
+    case .setField: "record.set"
+    case .addTag: "tag.add"
+    case .removeTag: "tag.remove"
+    case .createNote: "note.create"
+    case .editNote: "note.edit"
+    case .deleteNote: "note.delete"
+    case .setStatus: "status.set"
+    }
+  }
+
+  public static let kinds = [
+    "record.create", "record.set", "tag.add", "tag.remove", "note.create", "note.edit", "note.delete", "status.set",
+  ]
+
+  public var payload: JSONValue {
+    switch self {
+    case .createRecord(let publication):
+      var members: [String: JSONValue] = [:]
+      for field in RecordField.allCases { members[field.rawValue] = publication.value(of: field) }
+      members["topics"] = .array(publication.topics.sorted().map(JSONValue.string))
+      members["sources"] = .array(publication.sources.sorted().map(JSONValue.string))
+      return .object(members)
+    case .setField(let field, let value): return .object(["field": .string(field.rawValue), "value": value])
+    case .addTag(let tag), .removeTag(let tag): return .object(["tag": .string(tag)])
+    case .createNote(let record, let text, let anchor):
+      return .object(["record": .string(record.text), "text": .string(text), "anchor": anchor?.json ?? .null])
+    case .editNote(let text): return .object(["text": .string(text)])
+    case .deleteNote: return .object([:])
+    case .setStatus(let status): return .object(["status": .string(status.rawValue)])
+    }
+  }
+
+  public init(kind: String, payload: JSONValue) throws(OperationDecodingError) {
+    func string(_ key: String) throws(OperationDecodingError) -> String {
+      guard let value = payload[key]?.stringValue else { throw OperationDecodingError(kind: kind, key: key) }
+      return value
+    }
+    switch kind {
+    case "record.create":
+      var publication = Publication(title: "")
+      for field in RecordField.allCases {
+        guard let value = payload[field.rawValue], publication.set(field, to: value) else {
+          throw OperationDecodingError(kind: kind, key: field.rawValue)
+        }
+      }
+      guard let topics = payload["topics"]?.arrayValue?.compactMap(\.stringValue),
+        let sources = payload["sources"]?.arrayValue?.compactMap(\.stringValue)
+      else { throw OperationDecodingError(kind: kind, key: "topics") }
+      publication.topics = topics
+      publication.sources = sources
+      self = .createRecord(publication)
+    case "record.set":
+      guard let field = RecordField(rawValue: try string("field")), let value = payload["value"],
+        Publication(title: "").settable(field, value)
+      else { throw OperationDecodingError(kind: kind, key: "value") }
+      self = .setField(field, value)
+    case "tag.add": self = .addTag(try string("tag"))
+    case "tag.remove": self = .removeTag(try string("tag"))
+    case "note.create":
+      guard let record = RecordID(try string("record")) else { throw OperationDecodingError(kind: kind, key: "record") }
+      var anchor: TextAnchor?
+      if let json = payload["anchor"], json != .null {
+        guard let decoded = TextAnchor(json: json) else { throw OperationDecodingError(kind: kind, key: "anchor") }
+        anchor = decoded
+      }
+      self = .createNote(record: record, text: try string("text"), anchor: anchor)
+    case "note.edit": self = .editNote(try string("text"))
+    case "note.delete": self = .deleteNote
+    case "status.set":
+      guard let status = ReadingStatus(rawValue: try string("status")) else {
+        throw OperationDecodingError(kind: kind, key: "status")
+      }
+      self = .setStatus(status)
+    default: throw OperationDecodingError(kind: kind, key: nil)
+    }
+  }
+}
+
+extension Publication {
+  func settable(_ field: RecordField, _ value: JSONValue) -> Bool {
+    var copy = self
+    return copy.set(field, to: value)
+  }
+}
+
+public struct OperationDecodingError: Error, Equatable, CustomStringConvertible {
+  public let kind: String
+  public let key: String?
+  public var description: String {
+    guard let key else { return "unknown operation kind '\(kind)'" }
+    return "operation \(kind) has a missing or malformed '\(key)'"
+  }
+}
+
+/// One entry of the change log.
+///
+/// Causality: an operation may be applied once the store holds the previous operation of
+/// its replica (counter − 1), every dot in `supersedes` and every dot in `requires`. That
+/// is all a store needs to know to keep an early operation pending.
+public struct Operation: Hashable, Sendable {
+  public let dot: Dot
+  public let timestamp: HLCTimestamp
+  /// The person of the replica that made it; reading status is keyed by it.
+  public let person: String
+  /// The record id, or the note id for note operations.
+  public let target: String
+  public let body: OperationBody
+  /// Register entries or tag additions this operation replaces; sorted, no duplicates.
+  public let supersedes: [Dot]
+  /// Operations that must be applied first without being replaced: the creation of the
+  /// record or note that this operation acts on. Sorted, no duplicates.
+  public let requires: [Dot]
+
+  public init(
+    dot: Dot, timestamp: HLCTimestamp, person: String, target: String, body: OperationBody, supersedes: [Dot] = [],
+    requires: [Dot] = []
+  ) {
+    self.dot = dot
+    self.timestamp = timestamp
+    self.person = person
+    self.target = target
+    self.body = body
+    self.supersedes = Array(Set(supersedes)).sorted()
+    self.requires = Array(Set(requires).subtracting(supersedes)).sorted()
+  }
+
+  public var kind: String { body.kind }
+
+  /// Every dot this operation waits for, its own replica's previous one included.
+  public var dependencies: [Dot] {
+    var deps = supersedes + requires
+    if dot.counter > 1 { deps.append(Dot(replica: dot.replica, counter: dot.counter - 1)) }
+    return deps
+  }
+
+  /// The canonical JSON form, as in test vectors and `gloss log --json`.
+  public var json: JSONValue {
+    .object([
+      "dot": .string(dot.description), "hlc": .int(Int64(timestamp.packed)), "person": .string(person),
+      "kind": .string(kind), "target": .string(target), "payload": body.payload,
+      "supersedes": .array(supersedes.map { .string($0.description) }),
+      "requires": .array(requires.map { .string($0.description) }),
+    ])
+  }
+
+  public init(json: JSONValue) throws(OperationDecodingError) {
+    func dots(_ key: String) throws(OperationDecodingError) -> [Dot] {
+      guard let items = json[key]?.arrayValue else { throw OperationDecodingError(kind: "operation", key: key) }
+      let parsed = items.compactMap { $0.stringValue.flatMap(Dot.init) }
+      guard parsed.count == items.count else { throw OperationDecodingError(kind: "operation", key: key) }
+      return parsed
+    }
+    guard let dotText = json["dot"]?.stringValue, let dot = Dot(dotText) else {
+      throw OperationDecodingError(kind: "operation", key: "dot")
+    }
+    guard let hlc = json["hlc"]?.intValue, hlc >= 0 else { throw OperationDecodingError(kind: "operation", key: "hlc") }
+    guard let person = json["person"]?.stringValue, let kind = json["kind"]?.stringValue,
+      let target = json["target"]?.stringValue, let payload = json["payload"]
+    else { throw OperationDecodingError(kind: "operation", key: "kind") }
+    self.init(
+      dot: dot, timestamp: HLCTimestamp(packed: UInt64(hlc)), person: person, target: target,
+      body: try OperationBody(kind: kind, payload: payload), supersedes: try dots("supersedes"),
+      requires: try dots("requires"))
+  }
+}

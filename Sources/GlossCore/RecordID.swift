@@ -1,0 +1,83 @@
+import Crypto
+import Foundation
+
+/// A record's identity, derived from its content so that every peer importing the same
+/// paper arrives at the same id without talking to anyone.
+///
+/// It is base32 of the first 60 bits of SHA-256 over `surname|year|title`, each part
+/// normalised by `RecordID.normalise`. 60 bits keep the chance of any collision among a
+/// million records below one in a million.
+public struct RecordID: Hashable, Comparable, Sendable, CustomStringConvertible {
+  public static let length = 12
+  public let text: String
+
+  public init(firstAuthor: String?, year: Int?, title: String) {
+    let surname = firstAuthor.map(Self.surname(of:)) ?? ""
+    let key = "\(Self.normalise(surname))|\(year.map(String.init) ?? "")|\(Self.normalise(title))"
+    text = Base32.encode(SHA256.hash(data: Array(key.utf8)), characters: Self.length)
+  }
+
+  public init?(_ text: String) {
+    guard text.utf8.count == Self.length, Base32.isValid(text) else { return nil }
+    self.text = text
+  }
+
+  public var description: String { text }
+
+  public static func < (lhs: RecordID, rhs: RecordID) -> Bool { lhs.text < rhs.text }
+
+  /// "Bruix J" → "Bruix"; "van der Berg AB" → "van der Berg": initials are the last word.
+  public static func surname(of author: String) -> String {
+    var words = author.split(separator: " ")
+    if words.count > 1, let last = words.last, last.allSatisfy({ $0.isUppercase || $0 == "-" }) {
+      words.removeLast()
+    }
+    return words.joined(separator: " ")
+  }
+
+  /// Unicode NFKD, diacritics dropped, case-folded, every run of punctuation and white
+  /// space collapsed to one space, trimmed.
+  public static func normalise(_ text: String) -> String {
+    let folded = text.decomposedStringWithCompatibilityMapping
+      .folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    var out = String.UnicodeScalarView()
+    var pendingSpace = false
+    for scalar in folded.unicodeScalars {
+      let properties = scalar.properties
+      if properties.generalCategory == .nonspacingMark || properties.generalCategory == .enclosingMark {
+        continue
+      }
+      if properties.isAlphabetic || properties.numericType != nil {
+        if pendingSpace, !out.isEmpty { out.append(" ") }
+        pendingSpace = false
+        out.append(scalar)
+      } else {
+        pendingSpace = true
+      }
+    }
+    return String(out)
+  }
+}
+
+/// Readable citation keys: `bruix2017regorafenib`.
+///
+/// Only a convenience alias: it is derived from content like the id, and where two
+/// records share one, neither is reachable by it alone (the store reports both).
+public enum Citekey {
+  static let skippedWords: Set<String> = [
+    "a", "an", "the", "of", "on", "in", "and", "for", "to", "with", "by", "at", "from", "is", "are",
+  ]
+
+  public static func make(firstAuthor: String?, year: Int?, title: String) -> String {
+    let surname = firstAuthor.map { ascii(RecordID.surname(of: $0)) } ?? ""
+    let word = RecordID.normalise(title).split(separator: " ").map { ascii(String($0)) }
+      .first { !$0.isEmpty && !skippedWords.contains($0) }
+    return (surname.isEmpty ? "anon" : surname) + (year.map(String.init) ?? "") + (word ?? "")
+  }
+
+  private static func ascii(_ text: String) -> String {
+    String(
+      String.UnicodeScalarView(
+        RecordID.normalise(text).unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }))
+  }
+}

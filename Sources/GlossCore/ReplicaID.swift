@@ -1,0 +1,66 @@
+/// A replica's identity: 128 random bits, made once when a store is created.
+///
+/// Ordering is by the raw bits and is the final tie-breaker of every merge rule,
+/// so it must be the same on every peer: never order replicas by local row ids.
+public struct ReplicaID: Hashable, Comparable, Sendable, CustomStringConvertible {
+  public let high: UInt64
+  public let low: UInt64
+
+  public init(high: UInt64, low: UInt64) {
+    self.high = high
+    self.low = low
+  }
+
+  /// A fresh random identity.
+  public static func random() -> ReplicaID {
+    var generator = SystemRandomNumberGenerator()
+    return ReplicaID(high: generator.next(), low: generator.next())
+  }
+
+  /// Parses the 32-digit lowercase hexadecimal form.
+  public init?(hex: String) {
+    guard hex.utf8.count == 32, hex.utf8.allSatisfy({ Self.hexDigit($0) != nil }) else { return nil }
+    guard let high = UInt64(hex.prefix(16), radix: 16), let low = UInt64(hex.suffix(16), radix: 16)
+    else { return nil }
+    self.init(high: high, low: low)
+  }
+
+  private static func hexDigit(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+    default: nil
+    }
+  }
+
+  /// The canonical 32-digit lowercase hexadecimal form, used in the store and in bundles.
+  public var hex: String { Self.pad(high) + Self.pad(low) }
+
+  /// The first eight digits: enough to tell a team's replicas apart on screen.
+  public var short: String { String(hex.prefix(8)) }
+
+  public var description: String { hex }
+
+  /// The 16 raw bytes, big-endian.
+  public var bytes: [UInt8] {
+    (0..<8).map { UInt8(truncatingIfNeeded: high >> (56 - 8 * $0)) }
+      + (0..<8).map { UInt8(truncatingIfNeeded: low >> (56 - 8 * $0)) }
+  }
+
+  public init?(bytes: some Collection<UInt8>) {
+    guard bytes.count == 16 else { return nil }
+    let array = Array(bytes)
+    self.init(
+      high: array[0..<8].reduce(0) { $0 << 8 | UInt64($1) },
+      low: array[8..<16].reduce(0) { $0 << 8 | UInt64($1) })
+  }
+
+  private static func pad(_ value: UInt64) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
+  }
+
+  public static func < (lhs: ReplicaID, rhs: ReplicaID) -> Bool {
+    (lhs.high, lhs.low) < (rhs.high, rhs.low)
+  }
+}

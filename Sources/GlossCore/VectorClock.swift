@@ -1,0 +1,67 @@
+/// How two vector clocks relate.
+public enum CausalOrder: Sendable, Equatable {
+  case equal, before, after, concurrent
+}
+
+/// For each replica, the highest counter seen: a summary of a gap-free set of operations.
+///
+/// Replicas absent from the map count as 0. The clock never stores zero entries, so two
+/// clocks that mean the same thing are `==`.
+public struct VectorClock: Hashable, Sendable {
+  public private(set) var counters: [ReplicaID: UInt64]
+
+  public init(_ counters: [ReplicaID: UInt64] = [:]) {
+    self.counters = counters.filter { $0.value > 0 }
+  }
+
+  public subscript(replica: ReplicaID) -> UInt64 {
+    get { counters[replica] ?? 0 }
+    set { counters[replica] = newValue == 0 ? nil : newValue }
+  }
+
+  public func contains(_ dot: Dot) -> Bool { self[dot.replica] >= dot.counter }
+
+  /// Records `dot`; callers keep the gap-free invariant by applying operations in order.
+  public mutating func record(_ dot: Dot) {
+    if dot.counter > self[dot.replica] { self[dot.replica] = dot.counter }
+  }
+
+  /// The least clock that is after-or-equal both: pointwise maximum.
+  public func merged(with other: VectorClock) -> VectorClock {
+    VectorClock(counters.merging(other.counters, uniquingKeysWith: max))
+  }
+
+  public func compare(_ other: VectorClock) -> CausalOrder {
+    var someLess = false
+    var someGreater = false
+    for replica in Set(counters.keys).union(other.counters.keys) {
+      let mine = self[replica]
+      let theirs = other[replica]
+      if mine < theirs { someLess = true }
+      if mine > theirs { someGreater = true }
+    }
+    switch (someLess, someGreater) {
+    case (false, false): return .equal
+    case (true, false): return .before
+    case (false, true): return .after
+    case (true, true): return .concurrent
+    }
+  }
+
+  /// Per replica, the counters this clock has and `other` lacks, as closed ranges.
+  public func missing(from other: VectorClock) -> [ReplicaID: ClosedRange<UInt64>] {
+    var result: [ReplicaID: ClosedRange<UInt64>] = [:]
+    for (replica, counter) in counters where counter > other[replica] {
+      result[replica] = (other[replica] + 1)...counter
+    }
+    return result
+  }
+
+  /// The sum of all counters: how many operations the clock summarises.
+  public var operationCount: UInt64 { counters.values.reduce(0, +) }
+
+  /// Entries in replica order, for stable output.
+  public var sortedEntries: [(replica: ReplicaID, counter: UInt64)] {
+    counters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+  }
+}
