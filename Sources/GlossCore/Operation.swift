@@ -112,12 +112,13 @@ public struct OperationDecodingError: Error, Equatable, CustomStringConvertible 
   }
 }
 
-/// One entry of the change log.
+/// An operation: one entry of the change log (named `Op`, as in Automerge, because
+/// Foundation already has an `Operation`).
 ///
 /// Causality: an operation may be applied once the store holds the previous operation of
 /// its replica (counter − 1), every dot in `supersedes` and every dot in `requires`. That
 /// is all a store needs to know to keep an early operation pending.
-public struct Operation: Hashable, Sendable {
+public struct Op: Hashable, Sendable {
   public let dot: Dot
   public let timestamp: HLCTimestamp
   /// The person of the replica that made it; reading status is keyed by it.

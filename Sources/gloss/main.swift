@@ -1,1 +1,6 @@
-print("gloss")
+import GlossCommands
+import GlossREPL
+
+exit(GlossMain.run(Array(CommandLine.arguments.dropFirst())))
+
+import Foundation

@@ -1,0 +1,59 @@
+import Foundation
+import GlossStore
+
+/// What a command runs in: where its output goes, the REPL's output mode, and the store
+/// that is already open. The CLI runs one command in a fresh context; the REPL keeps one.
+public final class CommandContext: @unchecked Sendable {
+  public var output: Output
+  /// The REPL's `.mode`; nil on the CLI, where `--json`/`--csv` choose.
+  public var mode: OutputMode?
+  public var interactive: Bool
+  private var stores: [String: Store] = [:]
+
+  public init(output: Output = Output(), mode: OutputMode? = nil, interactive: Bool = false) {
+    self.output = output
+    self.mode = mode
+    self.interactive = interactive
+  }
+
+  /// The context commands use. The REPL replaces it once at start; commands only read it.
+  nonisolated(unsafe) public static var current = CommandContext()
+
+  public func store(at path: String, person: String? = nil) throws -> Store {
+    if let store = stores[path] { return store }
+    let store = try Store(path: path, person: person)
+    stores[path] = store
+    return store
+  }
+}
+
+/// `--store PATH`, shared by every command.
+public struct StoreOptions: ParsableArguments {
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "The store file (default: $GLOSS_STORE, else $XDG_DATA_HOME/gloss/store.sqlite).", valueName: "path"))
+  public var store: String?
+
+  public init() {}
+
+  public var path: String { StoreLocation.resolve(explicit: store) }
+
+  public func open() throws -> Store { try CommandContext.current.store(at: path) }
+}
+
+/// `--json` and `--csv`, for commands that print records or tables.
+public struct FormatOptions: ParsableArguments {
+  @Flag(help: "Print JSON.") public var json = false
+  @Flag(help: "Print CSV.") public var csv = false
+
+  public init() {}
+
+  public var mode: OutputMode {
+    if json { return .json }
+    if csv { return .csv }
+    return CommandContext.current.mode ?? .table
+  }
+}
+
+import ArgumentParser

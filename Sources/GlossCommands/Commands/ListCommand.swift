@@ -1,0 +1,54 @@
+import ArgumentParser
+import GlossStore
+
+struct ListCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "list",
+    abstract: "List records, newest first, optionally filtered by a query.",
+    discussion: "QUERY uses the query language in the README: tag:hcc status:unread year:2015..2017 …")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var format: FormatOptions
+  @Option(help: "Show at most this many records.") var limit: Int?
+  @Argument(help: ArgumentHelp("A query.", valueName: "query")) var query: [String] = []
+
+  func run() throws {
+    let store = try storeOptions.open()
+    let compiled = try QueryCompiler(person: store.local.person).compile(query.joined(separator: " "), ranked: false)
+    let (records, total) = try store.read { reader in
+      let records = try reader.records(compiled, limit: limit)
+      return (records, limit.map { _ in (try? reader.count(compiled)) ?? 0 })
+    }
+    RecordListing.print(records, mode: format.mode, total: total, limit: limit)
+  }
+}
+
+struct SearchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "search",
+    abstract: "Full-text search over titles, abstracts, authors, journals and notes.",
+    discussion: """
+      Words are matched literally (quotes, * and FTS5 operators have no special meaning
+      except "a phrase" and a trailing * for a prefix). Words alone rank by relevance; the
+      query language's filters may be mixed in.
+      """)
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var format: FormatOptions
+  @Option(help: "Show at most this many records.") var limit = 50
+  @Argument(help: ArgumentHelp("Words, \"phrases\" and filters.", valueName: "words")) var words: [String]
+
+  func validate() throws {
+    if words.isEmpty { throw ValidationError("give words to search for, like: gloss search sorafenib") }
+    if limit < 1 { throw ValidationError("--limit must be at least 1") }
+  }
+
+  func run() throws {
+    let store = try storeOptions.open()
+    let compiled = try QueryCompiler(person: store.local.person).compile(words.joined(separator: " "), ranked: true)
+    let (records, total) = try store.read { reader in
+      (try reader.records(compiled, limit: limit), try reader.count(compiled))
+    }
+    RecordListing.print(records, mode: format.mode, total: total, limit: limit)
+  }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import GlossStore
+
+/// Runs one command line and reports errors the way the CLI and the REPL both do: one
+/// message on standard error, naming what went wrong and what to do.
+public enum GlossMain {
+  /// Runs `arguments` as a one-shot command; returns the exit status.
+  public static func run(_ arguments: [String], replLauncher: (() -> Int32)? = nil) -> Int32 {
+    do {
+      var command = try GlossCommand.parseAsRoot(arguments)
+      try command.run()
+      return 0
+    } catch {
+      return report(error)
+    }
+  }
+
+  /// Prints an error and returns its exit status (0 for --help and --version).
+  public static func report(_ error: any Error) -> Int32 {
+    let code = GlossCommand.exitCode(for: error)
+    let message: String
+    switch error {
+    case let error as StoreError: message = error.message
+    case let error as QuerySyntaxError: message = "bad query: \(error)"
+    default: message = GlossCommand.fullMessage(for: error)
+    }
+    if code == .success {
+      CommandContext.current.output.line(message)
+      return 0
+    }
+    FileHandle.standardError.write(Data(("gloss: " + message + "\n").utf8))
+    return code == .success ? 0 : max(code.rawValue, 1)
+  }
+}

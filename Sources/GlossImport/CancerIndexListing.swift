@@ -1,0 +1,184 @@
+/// One entry found in a listing, or one that had to be passed over.
+public enum ListingEntry: Sendable {
+  case publication(Publication, line: Int)
+  /// A block in the body of the page that is not an entry; imports report it.
+  case skipped(line: Int, reason: String)
+}
+
+/// A CancerIndex "Latest Research Publications" page saved as plain text, read as a stream.
+///
+/// The page is blocks separated by blank lines. Before the first entry come the
+/// breadcrumb, menus, headings, link counts and statistics: the header, which only gives
+/// the topic. Each entry is an optional authors line, a title line, a citation line and
+/// abstract paragraphs. The `CancerIndex.org` footer ends the body.
+///
+/// Gene pages (`Latest Publications: AURKA (cancer-related)`) and topic pages differ only
+/// in their header, so the topic comes from the heading when it names one, else from the
+/// last breadcrumb step.
+public struct CancerIndexListing {
+  public let path: String
+  /// The name recorded as the records' source: the file name, not its folder, so that two
+  /// peers who saved the page in different places record the same source.
+  public let sourceName: String
+
+  public init(path: String) {
+    self.path = path
+    sourceName = path.split(separator: "/").last.map(String.init) ?? path
+  }
+
+  /// Reads the whole file, calling `body` with each entry in page order.
+  /// `progress` is called with the bytes read so far after each entry.
+  public func read(
+    progress: (Int) -> Void = { _ in },
+    _ body: (ListingEntry) throws(ImportError) -> Void
+  ) throws(ImportError) {
+    let size = try LineReader.size(of: path)
+    guard size > 0 else {
+      throw ImportError(
+        file: path, line: nil, problem: "is empty", remedy: "save the CancerIndex page as text and import that file")
+    }
+    var reader = LineReader(path: path)
+    var state = State()
+    var block: [Substring] = []
+    var blockLine = 0
+    var bytesSoFar = 0
+    func flush() throws(ImportError) {
+      guard !block.isEmpty else { return }
+      defer { block.removeAll(keepingCapacity: true) }
+      try consume(block, line: blockLine, state: &state, atEnd: false, body)
+      progress(bytesSoFar)
+    }
+    try reader.forEachLine { (line: Substring, number: Int, bytes: Int) throws(ImportError) in
+      bytesSoFar = bytes
+      if state.inFooter { return }
+      if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
+        try flush()
+      } else {
+        if block.isEmpty { blockLine = number }
+        block.append(line)
+      }
+    }
+    if !block.isEmpty, !state.inFooter {
+      try consume(block, line: blockLine, state: &state, atEnd: !reader.endsWithNewline, body)
+      if case .incomplete(let reason) = Self.classify(block), state.entries > 0 || state.sawHeading {
+        throw ImportError(
+          file: path, line: blockLine, problem: "the last entry is truncated (\(reason))",
+          remedy: "save the whole page again and re-import it")
+      }
+    }
+    guard state.entries > 0 || state.sawHeading else {
+      throw ImportError(
+        file: path, line: 1,
+        problem: "is not a CancerIndex listing: no 'Latest Research Publications' heading and no entry found",
+        remedy: "import a CancerIndex publications page saved as plain text")
+    }
+  }
+
+  private struct State {
+    var entries = 0
+    var sawHeading = false
+    var inFooter = false
+    var headingTopic: String?
+    var breadcrumbTopic: String?
+    var topic: String? { headingTopic ?? breadcrumbTopic }
+  }
+
+  private enum Block {
+    case entry(authors: Substring?, title: Substring, citation: CitationLine, abstract: ArraySlice<Substring>)
+    case incomplete(String)
+  }
+
+  private static func classify(_ lines: [Substring]) -> Block {
+    if lines.count >= 2, let citation = CitationLine(lines[1]) {
+      return .entry(authors: nil, title: lines[0], citation: citation, abstract: lines[2...])
+    }
+    if lines.count >= 3, let citation = CitationLine(lines[2]) {
+      return .entry(authors: lines[0], title: lines[1], citation: citation, abstract: lines[3...])
+    }
+    if lines.count < 3 { return .incomplete("it ends before its citation line") }
+    return .incomplete("no citation line like 'Journal. 2016; 12(3):45-67' after the title")
+  }
+
+  private func consume(
+    _ lines: [Substring], line: Int, state: inout State, atEnd: Bool, _ body: (ListingEntry) throws(ImportError) -> Void
+  ) throws(ImportError) {
+    if lines[0].hasPrefix("CancerIndex.org") {
+      state.inFooter = true
+      return
+    }
+    switch Self.classify(lines) {
+    case .entry(let authorsLine, let title, let citation, let abstract):
+      if atEnd {
+        throw ImportError(
+          file: path, line: line + lines.count - 1,
+          problem: "the last entry is truncated (the file ends in the middle of a line)",
+          remedy: "save the whole page again and re-import it")
+      }
+      state.entries += 1
+      let (authors, etAl) = authorsLine.map(Self.parseAuthors) ?? ([], false)
+      var titleText = title.trimmingCharacters(in: .whitespaces)
+      if titleText.hasSuffix(".") { titleText.removeLast() }
+      let publication = Publication(
+        authors: authors, etAl: etAl, title: titleText, journal: citation.journal, year: citation.year,
+        date: citation.date, volume: citation.volume, issue: citation.issue, pages: citation.pages,
+        pubmed: citation.pubmed, freeFullText: citation.freeFullText, abstract: abstract.map(Self.parseSection),
+        topics: state.topic.map { [$0] } ?? [], sources: [sourceName])
+      try body(.publication(publication, line: line))
+    case .incomplete(let reason):
+      if state.entries == 0 {
+        readHeader(lines, state: &state)
+      } else if !atEnd {
+        try body(.skipped(line: line, reason: "not an entry: \(reason)"))
+      }
+    }
+  }
+
+  private func readHeader(_ lines: [Substring], state: inout State) {
+    for line in lines {
+      let text = line.trimmingCharacters(in: .whitespaces)
+      if text.hasPrefix("Home > ") {
+        state.breadcrumbTopic = text.components(separatedBy: " > ").last
+      } else if text == "Latest Research Publications" || text == "Latest Publications" {
+        state.sawHeading = true
+      } else if text.hasPrefix("Latest Publications: ") || text.hasPrefix("Latest Research Publications: ") {
+        state.sawHeading = true
+        state.headingTopic = String(text[text.index(after: text.firstIndex(of: ":")!)...])
+          .trimmingCharacters(in: .whitespaces)
+      }
+    }
+  }
+
+  /// `Atkin C, Earwaker P, Pallan A, et al.` → three authors and the et-al flag.
+  static func parseAuthors(_ line: Substring) -> ([String], Bool) {
+    var names = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    var etAl = false
+    if let last = names.last, last == "et al." || last == "et al" {
+      names.removeLast()
+      etAl = true
+    }
+    if var last = names.popLast() {
+      if last.hasSuffix("."), last.split(separator: " ").count > 1 { last.removeLast() }
+      names.append(last)
+    }
+    return (names, etAl)
+  }
+
+  /// `BACKGROUND/AIMS: text` → label and text. A label is upper case, digits and
+  /// ` /&(),-` only, at most 60 characters, at the start of the paragraph.
+  static func parseSection(_ line: Substring) -> AbstractSection {
+    if let colon = line.firstIndex(of: ":"), line.distance(from: line.startIndex, to: colon) <= 60 {
+      let label = line[..<colon]
+      let after = line[line.index(after: colon)...]
+      let allowed = label.unicodeScalars.allSatisfy {
+        ("A"..."Z").contains($0) || ("0"..."9").contains($0) || " /&(),-".unicodeScalars.contains($0)
+      }
+      if allowed, label.first?.isUppercase == true, label.filter(\.isUppercase).count >= 2, after.first == " " {
+        return AbstractSection(label: String(label), text: after.trimmingCharacters(in: .whitespaces))
+      }
+    }
+    return AbstractSection(label: nil, text: String(line))
+  }
+}
+
+import Foundation
+import GlossCore

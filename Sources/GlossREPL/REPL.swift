@@ -1,0 +1,2 @@
+import CLibedit
+import GlossCommands

@@ -1,0 +1,188 @@
+import GRDB
+import GlossCore
+
+/// Appends operations to the log and applies them to the derived tables.
+///
+/// Merge rules live in the pure core (`MultiValueRegister`, `ObservedRemoveSet`'s rule,
+/// `StatusRule`); this type only loads the affected register, lets the core apply the
+/// operation to it, and writes the result back. Callers guarantee causal delivery: every
+/// dependency of an operation is applied before it.
+struct OperationApplier {
+  let db: Database
+  private(set) var clock: VectorClock
+  private var replicaNums: [ReplicaID: Int64] = [:]
+  private var dirtyClock: Set<ReplicaID> = []
+
+  init(db: Database) throws {
+    self.db = db
+    var clock = VectorClock()
+    for row in try Row.fetchAll(db, sql: "SELECT r.num, r.id, c.counter FROM clock c JOIN replica r ON r.num = c.replica") {
+      let id = ReplicaID(hex: row["id"])!
+      clock[id] = UInt64(row["counter"] as Int64)
+      replicaNums[id] = row["num"]
+    }
+    self.clock = clock
+  }
+
+  mutating func replicaNum(_ id: ReplicaID, person: String) throws -> Int64 {
+    if let num = replicaNums[id] { return num }
+    if let num = try Int64.fetchOne(db, sql: "SELECT num FROM replica WHERE id = ?", arguments: [id.hex]) {
+      replicaNums[id] = num
+      return num
+    }
+    try db.execute(sql: "INSERT INTO replica (id, person) VALUES (?, ?)", arguments: [id.hex, person])
+    replicaNums[id] = db.lastInsertedRowID
+    return db.lastInsertedRowID
+  }
+
+  /// The local row of an applied operation.
+  func logRow(of dot: Dot) throws -> Int64? {
+    guard let num = replicaNums[dot.replica] else { return nil }
+    return try Int64.fetchOne(
+      db, sql: "SELECT seq FROM operation WHERE replica = ? AND counter = ?", arguments: [num, Int64(dot.counter)])
+  }
+
+  /// Logs and applies an operation that is not in the log yet. `now` is the reader's
+  /// clock, which decides only whether a reading status is too far in the future to count.
+  mutating func applyNew(_ operation: Op, now: HLCTimestamp) throws {
+    precondition(!clock.contains(operation.dot), "operation \(operation.dot) applied twice")
+    precondition(operation.dot.counter == clock[operation.dot.replica] + 1, "gap before \(operation.dot)")
+    let replica = try replicaNum(operation.dot.replica, person: operation.person)
+    let statement = try db.cachedStatement(
+      sql: """
+        INSERT INTO operation (replica, counter, hlc, person, kind, target, payload, supersedes, requires)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    try statement.execute(arguments: [
+      replica, Int64(operation.dot.counter), Int64(operation.timestamp.packed), operation.person, operation.kind,
+      operation.target, operation.body.payload.canonical, operation.supersedes.map(\.description).joined(separator: " "),
+      operation.requires.map(\.description).joined(separator: " "),
+    ])
+    let seq = db.lastInsertedRowID
+    clock.record(operation.dot)
+    dirtyClock.insert(operation.dot.replica)
+    try apply(operation, seq: seq, now: now)
+  }
+
+  /// Writes the clock entries changed since the last flush.
+  mutating func flush() throws {
+    for replica in dirtyClock {
+      try db.execute(
+        sql: "INSERT INTO clock (replica, counter) VALUES (?, ?) ON CONFLICT(replica) DO UPDATE SET counter = excluded.counter",
+        arguments: [replicaNums[replica]!, Int64(clock[replica])])
+    }
+    dirtyClock.removeAll()
+  }
+
+  private func apply(_ operation: Op, seq: Int64, now: HLCTimestamp) throws {
+    switch operation.body {
+    case .createRecord(let publication):
+      try createRecord(publication, id: operation.target, operation: operation, seq: seq)
+    case .setField(let field, let value):
+      let record = try requireRecord(operation.target)
+      var register = try FieldRegisters(db: db).load(record: record, field: field)
+      register.write(entry(operation, value), superseding: operation.supersedes)
+      try FieldRegisters(db: db).store(register, record: record, field: field, newSeq: (operation.dot, seq))
+    case .addTag(let spelling):
+      let record = try requireRecord(operation.target)
+      let key = TagName.key(spelling)
+      try db.execute(
+        sql: "INSERT OR IGNORE INTO tag_entry (record, key, op) VALUES (?, ?, ?)", arguments: [record.num, key, seq])
+      try db.execute(
+        sql: """
+          INSERT INTO tag (key, display, first_hlc, first_replica) VALUES (?, ?, ?, ?)
+          ON CONFLICT(key) DO UPDATE SET display = excluded.display, first_hlc = excluded.first_hlc,
+            first_replica = excluded.first_replica
+          WHERE (excluded.first_hlc, excluded.first_replica) < (tag.first_hlc, tag.first_replica)
+          """,
+        arguments: [key, spelling, Int64(operation.timestamp.packed), operation.dot.replica.hex])
+    case .removeTag(let spelling):
+      let record = try requireRecord(operation.target)
+      for dot in operation.supersedes {
+        guard let observed = try logRow(of: dot) else { continue }
+        try db.execute(
+          sql: "DELETE FROM tag_entry WHERE record = ? AND key = ? AND op = ?",
+          arguments: [record.num, TagName.key(spelling), observed])
+      }
+    case .createNote(let recordID, let text, let anchor):
+      let record = try requireRecord(recordID.text)
+      try db.execute(
+        sql: "INSERT INTO note (id, record, origin, author, anchor, body, state) VALUES (?, ?, ?, ?, ?, ?, 'live')",
+        arguments: [operation.target, record.num, seq, operation.person, anchor?.json.canonical, text])
+      try db.execute(
+        sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, 0, ?)",
+        arguments: [db.lastInsertedRowID, seq, text])
+    case .editNote(let text):
+      try writeNote(operation, seq: seq, content: .text(text))
+    case .deleteNote:
+      try writeNote(operation, seq: seq, content: .deleted)
+    case .setStatus(let status):
+      let record = try requireRecord(operation.target)
+      var register = try StatusRegisters(db: db).load(record: record.num, person: operation.person)
+      register.write(entry(operation, status), superseding: operation.supersedes)
+      try StatusRegisters(db: db).store(
+        register, record: record.num, person: operation.person, newSeq: (operation.dot, seq), now: now)
+    }
+  }
+
+  private func entry<Value>(_ operation: Op, _ value: Value) -> RegisterEntry<Value> {
+    RegisterEntry(dot: operation.dot, timestamp: operation.timestamp, person: operation.person, value: value)
+  }
+
+  private func requireRecord(_ id: String) throws -> RecordRef {
+    guard let record = try StoreReader(db: db).recordRef(id: id) else {
+      throw StoreError("operation targets record \(id), which this store does not have")
+    }
+    return record
+  }
+
+  private func createRecord(_ publication: Publication, id: String, operation: Op, seq: Int64) throws {
+    guard let existing = try StoreReader(db: db).recordRef(id: id) else {
+      let statement = try db.cachedStatement(
+        sql: """
+          INSERT INTO record (id, citekey, title, authors, et_al, journal, year, date, volume, issue, pages, pubmed,
+            free_full_text, abstract, topics, sources, origin)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """)
+      try statement.execute(arguments: [
+        id, publication.citekey, publication.title, RecordColumns.joinAuthors(publication.authors), publication.etAl,
+        publication.journal, publication.year, publication.date, publication.volume, publication.issue,
+        publication.pages, publication.pubmed, publication.freeFullText,
+        RecordColumns.joinAbstract(publication.abstract), RecordColumns.joinSet(publication.topics),
+        RecordColumns.joinSet(publication.sources), seq,
+      ])
+      return
+    }
+    // A second creation of the same paper (another peer imported it too): every field
+    // register gains this write beside what it holds; equal values do not conflict.
+    let registers = FieldRegisters(db: db)
+    for field in RecordField.allCases {
+      var register = try registers.load(record: existing, field: field)
+      register.write(entry(operation, publication.value(of: field)), superseding: operation.supersedes)
+      try registers.store(register, record: existing, field: field, newSeq: (operation.dot, seq))
+    }
+    let row = try Row.fetchOne(db, sql: "SELECT topics, sources FROM record WHERE num = ?", arguments: [existing.num])!
+    try db.execute(
+      sql: "UPDATE record SET topics = ?, sources = ? WHERE num = ?",
+      arguments: [
+        RecordColumns.joinSet(RecordColumns.splitSet(row["topics"]) + publication.topics),
+        RecordColumns.joinSet(RecordColumns.splitSet(row["sources"]) + publication.sources), existing.num,
+      ])
+  }
+
+  private func writeNote(_ operation: Op, seq: Int64, content: NoteContent) throws {
+    guard let note = try Int64.fetchOne(db, sql: "SELECT num FROM note WHERE id = ?", arguments: [operation.target])
+    else { throw StoreError("operation targets note \(operation.target), which this store does not have") }
+    let registers = NoteRegisters(db: db)
+    var register = try registers.load(note: note)
+    register.write(entry(operation, content), superseding: operation.supersedes)
+    try registers.store(register, note: note, newSeq: (operation.dot, seq))
+  }
+}
+
+/// A record's row number and the dot that created it.
+public struct RecordRef: Sendable, Equatable {
+  public let num: Int64
+  public let id: String
+  public let origin: Int64
+}

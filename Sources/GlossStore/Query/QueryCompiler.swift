@@ -1,0 +1,145 @@
+import GlossCore
+
+/// Compiles a `QueryExpression` to SQL over `record`. Every value the person typed becomes
+/// an argument; only fixed SQL text is concatenated.
+public struct QueryCompiler {
+  /// The person whose status `status:` means.
+  public let person: String
+
+  public init(person: String) {
+    self.person = person
+  }
+
+  /// Parses and compiles. A query of words alone ranks by relevance (`ranked`); anything
+  /// else lists newest first.
+  public func compile(_ text: String, ranked: Bool) throws(QuerySyntaxError) -> CompiledQuery {
+    guard let expression = try QueryParser.parse(text) else { return .all }
+    if ranked, case .text(let terms) = expression {
+      let match = try ftsString(terms, column: 1, query: text)
+      return CompiledQuery(
+        join: "JOIN (SELECT rowid AS hit, rank AS score FROM record_fts WHERE record_fts MATCH ?"
+          + " UNION ALL SELECT note.record, 0 FROM note_fts JOIN note ON note.num = note_fts.rowid"
+          + " WHERE note_fts MATCH ? AND note.state <> 'deleted') AS hits ON hits.hit = record.num",
+        conditions: "", arguments: [match, match], order: "hits.score, record.num DESC", distinct: true)
+    }
+    var arguments: [String] = []
+    let conditions = try sql(expression, &arguments, query: text)
+    return CompiledQuery(conditions: conditions, arguments: arguments)
+  }
+
+  private func sql(_ expression: QueryExpression, _ arguments: inout [String], query: String) throws(QuerySyntaxError)
+    -> String
+  {
+    switch expression {
+    case .text(let terms):
+      let match = try ftsString(terms, column: 1, query: query)
+      arguments += [match, match]
+      return """
+        record.num IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ? UNION SELECT note.record FROM note_fts \
+        JOIN note ON note.num = note_fts.rowid WHERE note_fts MATCH ? AND note.state <> 'deleted')
+        """
+    case .not(let inner): return "NOT (\(try sql(inner, &arguments, query: query)))"
+    case .and(let parts):
+      var pieces: [String] = []
+      for part in parts { pieces.append("(\(try sql(part, &arguments, query: query)))") }
+      return pieces.joined(separator: " AND ")
+    case .or(let parts):
+      var pieces: [String] = []
+      for part in parts { pieces.append("(\(try sql(part, &arguments, query: query)))") }
+      return pieces.joined(separator: " OR ")
+    case .field(let name, let value, let column):
+      return try field(name, value, column: column, &arguments, query: query)
+    }
+  }
+
+  private func field(_ name: String, _ value: String, column: Int, _ arguments: inout [String], query: String)
+    throws(QuerySyntaxError) -> String
+  {
+    func fail(_ message: String) -> QuerySyntaxError { QuerySyntaxError(column: column, message: message, query: query) }
+    switch name {
+    case "tag":
+      arguments.append(TagName.key(value))
+      return "EXISTS (SELECT 1 FROM tag_entry WHERE tag_entry.record = record.num AND tag_entry.key = ?)"
+    case "status":
+      guard let status = ReadingStatus(rawValue: value.lowercased()) else {
+        throw fail("status: takes one of \(ReadingStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      arguments.append(person)
+      if status == .unread {
+        return "NOT EXISTS (SELECT 1 FROM status WHERE status.record = record.num AND status.person = ? AND status.status <> 'unread')"
+      }
+      arguments.append(status.rawValue)
+      return "EXISTS (SELECT 1 FROM status WHERE status.record = record.num AND status.person = ? AND status.status = ?)"
+    case "read-by":
+      arguments.append(value)
+      return "EXISTS (SELECT 1 FROM status WHERE status.record = record.num AND status.person = ? AND status.status = 'read')"
+    case "author", "journal":
+      let column = name == "author" ? "authors" : "journal"
+      arguments.append("\(column) : \(try ftsString([.phrase(value)], column: column, query: query))")
+      return "record.num IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?)"
+    case "year":
+      let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+      if parts.count == 1, let year = Int(value) {
+        arguments.append(String(year))
+        return "record.year = CAST(? AS INTEGER)"
+      }
+      if parts.count == 3, parts[1].isEmpty {
+        let low = parts[0].isEmpty ? Int.min : Int(parts[0])
+        let high = parts[2].isEmpty ? Int.max : Int(parts[2])
+        if let low, let high, low <= high {
+          arguments += [String(low), String(high)]
+          return "record.year BETWEEN CAST(? AS INTEGER) AND CAST(? AS INTEGER)"
+        }
+      }
+      throw fail("year: takes a year or a range, like year:2016 or year:2015..2017")
+    case "has":
+      switch value.lowercased() {
+      case "note", "notes":
+        return "EXISTS (SELECT 1 FROM note WHERE note.record = record.num AND note.state <> 'deleted')"
+      case "conflict", "conflicts":
+        return """
+          (EXISTS (SELECT 1 FROM field_entry WHERE field_entry.record = record.num GROUP BY field_entry.field \
+          HAVING count(DISTINCT field_entry.value) > 1) OR EXISTS (SELECT 1 FROM note WHERE note.record = record.num \
+          AND note.state IN ('conflict', 'deleted-concurrently')))
+          """
+      case "tag", "tags": return "EXISTS (SELECT 1 FROM tag_entry WHERE tag_entry.record = record.num)"
+      case "abstract": return "record.abstract <> ''"
+      default: throw fail("has: takes note, conflict, tag or abstract")
+      }
+    default: throw fail("unknown field \(name):")
+    }
+  }
+
+  /// Each term becomes an FTS5 string (`"word"`, `"word"*`, `"a phrase"`), so nothing
+  /// typed is read as FTS5 syntax. Terms with no letter or digit match nothing and are
+  /// dropped; a query of only such terms is an error rather than a silent "no results".
+  func ftsString(_ terms: [QueryExpression.TextTerm], column: Int, query: String) throws(QuerySyntaxError)
+    -> String
+  {
+    var parts: [String] = []
+    for term in terms {
+      switch term {
+      case .word(let word, let prefix):
+        guard word.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
+        parts.append(Self.quoted(word) + (prefix ? "*" : ""))
+      case .phrase(let phrase):
+        guard phrase.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
+        parts.append(Self.quoted(phrase))
+      }
+    }
+    guard !parts.isEmpty else {
+      throw QuerySyntaxError(column: column, message: "nothing to search for: use letters or digits", query: query)
+    }
+    return parts.joined(separator: " ")
+  }
+
+  private func ftsString(_ terms: [QueryExpression.TextTerm], column: String, query: String) throws(QuerySyntaxError)
+    -> String
+  {
+    try ftsString(terms, column: 1, query: query)
+  }
+
+  static func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+}
+
+import Foundation

@@ -1,0 +1,156 @@
+import GRDB
+import GlossCore
+
+/// A register read from the store, with the local log row of each entry's operation so
+/// that writing it back needs no lookups.
+struct LoadedRegister<Value: Hashable & Sendable> {
+  var register: MultiValueRegister<Value>
+  var seqs: [Dot: Int64]
+
+  mutating func write(_ entry: RegisterEntry<Value>, superseding: [Dot]) {
+    register.write(entry, superseding: superseding)
+  }
+
+  func rows(adding newSeq: (Dot, Int64)) -> [(seq: Int64, entry: RegisterEntry<Value>)] {
+    register.entries.map { entry in (entry.dot == newSeq.0 ? newSeq.1 : seqs[entry.dot]!, entry) }
+  }
+}
+
+/// Fetches register entries: `sql` selects `seq, replica, counter, hlc, person` first,
+/// then whatever `value` reads.
+private func fetchEntries<Value>(
+  _ db: Database, sql: String, arguments: StatementArguments, value: (Row) throws -> Value
+) throws -> LoadedRegister<Value> {
+  var entries: [RegisterEntry<Value>] = []
+  var seqs: [Dot: Int64] = [:]
+  for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+    let dot = Dot(replica: ReplicaID(hex: row["replica"])!, counter: UInt64(row["counter"] as Int64))
+    entries.append(
+      RegisterEntry(
+        dot: dot, timestamp: HLCTimestamp(packed: UInt64(row["hlc"] as Int64)), person: row["person"],
+        value: try value(row)))
+    seqs[dot] = row["seq"]
+  }
+  return LoadedRegister(register: MultiValueRegister(entries: entries), seqs: seqs)
+}
+
+private let entryColumns = "o.seq AS seq, r.id AS replica, o.counter AS counter, o.hlc AS hlc, o.person AS person"
+
+/// Field registers of records. See `Schema` for the implicit-origin invariant.
+struct FieldRegisters {
+  let db: Database
+
+  func load(record: RecordRef, field: RecordField) throws -> LoadedRegister<JSONValue> {
+    let loaded = try fetchEntries(
+      db,
+      sql: """
+        SELECT \(entryColumns), e.value AS value FROM field_entry e
+        JOIN operation o ON o.seq = e.op JOIN replica r ON r.num = o.replica
+        WHERE e.record = ? AND e.field = ?
+        """, arguments: [record.num, field.rawValue]
+    ) { row in try JSONValue(parsing: row["value"]) }
+    if !loaded.register.isEmpty { return loaded }
+    let publication = try StoreReader(db: db).publication(num: record.num)!
+    return try fetchEntries(
+      db,
+      sql: "SELECT \(entryColumns) FROM operation o JOIN replica r ON r.num = o.replica WHERE o.seq = ?",
+      arguments: [record.origin]
+    ) { _ in publication.value(of: field) }
+  }
+
+  /// Writes the register's entries and puts its winner in the record's column.
+  func store(_ loaded: LoadedRegister<JSONValue>, record: RecordRef, field: RecordField, newSeq: (Dot, Int64)) throws {
+    try db.execute(sql: "DELETE FROM field_entry WHERE record = ? AND field = ?", arguments: [record.num, field.rawValue])
+    let insert = try db.cachedStatement(sql: "INSERT INTO field_entry (record, field, op, value) VALUES (?, ?, ?, ?)")
+    for (seq, entry) in loaded.rows(adding: newSeq) {
+      try insert.execute(arguments: [record.num, field.rawValue, seq, entry.value.canonical])
+    }
+    guard let winner = loaded.register.winner else { return }
+    try db.execute(
+      sql: "UPDATE record SET \(RecordColumns.names[field]!) = ? WHERE num = ?",
+      arguments: [Self.columnValue(field, winner.value), record.num])
+  }
+
+  static func columnValue(_ field: RecordField, _ value: JSONValue) -> DatabaseValue {
+    var publication = Publication(title: "")
+    publication.set(field, to: value)
+    switch field {
+    case .authors: return RecordColumns.joinAuthors(publication.authors).databaseValue
+    case .abstract: return RecordColumns.joinAbstract(publication.abstract).databaseValue
+    case .year: return publication.year.databaseValue
+    case .etAl: return publication.etAl.databaseValue
+    case .pubmed: return publication.pubmed.databaseValue
+    case .freeFullText: return publication.freeFullText.databaseValue
+    case .title: return publication.title.databaseValue
+    case .journal: return publication.journal.databaseValue
+    case .date: return publication.date.databaseValue
+    case .volume: return publication.volume.databaseValue
+    case .issue: return publication.issue.databaseValue
+    case .pages: return publication.pages.databaseValue
+    }
+  }
+}
+
+/// Note body registers.
+struct NoteRegisters {
+  let db: Database
+
+  func load(note: Int64) throws -> LoadedRegister<NoteContent> {
+    try fetchEntries(
+      db,
+      sql: """
+        SELECT \(entryColumns), e.deleted AS deleted, e.body AS body FROM note_entry e
+        JOIN operation o ON o.seq = e.op JOIN replica r ON r.num = o.replica WHERE e.note = ?
+        """, arguments: [note]
+    ) { row in (row["deleted"] as Bool) ? .deleted : .text(row["body"]) }
+  }
+
+  func store(_ loaded: LoadedRegister<NoteContent>, note: Int64, newSeq: (Dot, Int64)) throws {
+    try db.execute(sql: "DELETE FROM note_entry WHERE note = ?", arguments: [note])
+    for (seq, entry) in loaded.rows(adding: newSeq) {
+      try db.execute(
+        sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, ?, ?)",
+        arguments: [note, seq, entry.value == .deleted, entry.value.text ?? ""])
+    }
+    try db.execute(
+      sql: "UPDATE note SET body = ?, state = ? WHERE num = ?",
+      arguments: [NoteState.shownBody(loaded.register), NoteState(loaded.register).rawValue, note])
+  }
+}
+
+/// Reading-status registers, one per (record, person).
+struct StatusRegisters {
+  let db: Database
+
+  func load(record: Int64, person: String) throws -> LoadedRegister<ReadingStatus> {
+    try fetchEntries(
+      db,
+      sql: """
+        SELECT \(entryColumns), e.status AS status FROM status_entry e
+        JOIN operation o ON o.seq = e.op JOIN replica r ON r.num = o.replica WHERE e.record = ? AND e.person = ?
+        """, arguments: [record, person]
+    ) { row in ReadingStatus(rawValue: row["status"]) ?? .unread }
+  }
+
+  /// Writes the entries and the effective status as of `now`.
+  func store(_ loaded: LoadedRegister<ReadingStatus>, record: Int64, person: String, newSeq: (Dot, Int64), now: HLCTimestamp)
+    throws
+  {
+    try db.execute(sql: "DELETE FROM status_entry WHERE record = ? AND person = ?", arguments: [record, person])
+    for (seq, entry) in loaded.rows(adding: newSeq) {
+      try db.execute(
+        sql: "INSERT INTO status_entry (record, person, op, hlc, status) VALUES (?, ?, ?, ?, ?)",
+        arguments: [record, person, seq, Int64(entry.timestamp.packed), entry.value.rawValue])
+    }
+    try refresh(record: record, person: person, register: loaded.register, now: now)
+  }
+
+  func refresh(record: Int64, person: String, register: MultiValueRegister<ReadingStatus>, now: HLCTimestamp) throws {
+    let effective = StatusRule.effective(register, now: now)
+    try db.execute(
+      sql: """
+        INSERT INTO status (record, person, status) VALUES (?, ?, ?)
+        ON CONFLICT(record, person) DO UPDATE SET status = excluded.status
+        """, arguments: [record, person, effective.status.rawValue])
+  }
+}

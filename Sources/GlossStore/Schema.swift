@@ -1,0 +1,159 @@
+import GRDB
+
+/// The store's tables. Documented for `sqlite3` users in the README ("The store").
+///
+/// Invariants the code relies on:
+/// - `operation` is append-only: rows are never updated or deleted. `seq` is local arrival
+///   order and means nothing to other peers; `(replica, counter)` is the operation's dot.
+/// - `clock` holds, per replica, the highest counter applied, and every lower counter of that
+///   replica is applied too (operations wait in `pending` until that holds).
+/// - A field register with no row in `field_entry` holds exactly one entry: the record's
+///   creating operation (`record.origin`) with the value in the record's column. Rows are
+///   written only once a register deviates from that, so an import writes no per-field rows.
+/// - Everything below `operation` and `clock` is derived: it could be rebuilt by applying the
+///   log again, and it is identical whatever causally valid order the log was applied in.
+enum Schema {
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1") { db in
+      try db.execute(sql: v1)
+    }
+    return migrator
+  }
+
+  /// Abstract sections are stored as `label U+001F text`, joined by U+001E, and authors
+  /// joined by U+001F: plain text that FTS5's tokenizer splits at the separators, so the
+  /// search index reads the record table directly with no JSON noise in it.
+  static let unitSeparator: Character = "\u{1F}"
+  static let recordSeparator: Character = "\u{1E}"
+
+  static let recordTable = """
+    CREATE TABLE record (
+      num INTEGER PRIMARY KEY,
+      id TEXT NOT NULL UNIQUE,
+      citekey TEXT NOT NULL,
+      title TEXT NOT NULL,
+      authors TEXT NOT NULL,
+      et_al INTEGER NOT NULL,
+      journal TEXT NOT NULL,
+      year INTEGER,
+      date TEXT NOT NULL,
+      volume TEXT NOT NULL,
+      issue TEXT NOT NULL,
+      pages TEXT NOT NULL,
+      pubmed INTEGER NOT NULL,
+      free_full_text INTEGER NOT NULL,
+      abstract TEXT NOT NULL,
+      topics TEXT NOT NULL,
+      sources TEXT NOT NULL,
+      origin INTEGER NOT NULL REFERENCES operation(seq)
+    );
+    CREATE INDEX record_citekey ON record(citekey);
+    CREATE INDEX record_newest ON record(year DESC, date DESC, num);
+    CREATE VIRTUAL TABLE record_fts USING fts5(
+      title, abstract, authors, journal,
+      content='record', content_rowid='num', tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER record_fts_insert AFTER INSERT ON record BEGIN
+      INSERT INTO record_fts(rowid, title, abstract, authors, journal)
+      VALUES (new.num, new.title, new.abstract, new.authors, new.journal);
+    END;
+    CREATE TRIGGER record_fts_update AFTER UPDATE OF title, abstract, authors, journal ON record BEGIN
+      INSERT INTO record_fts(record_fts, rowid, title, abstract, authors, journal)
+      VALUES ('delete', old.num, old.title, old.abstract, old.authors, old.journal);
+      INSERT INTO record_fts(rowid, title, abstract, authors, journal)
+      VALUES (new.num, new.title, new.abstract, new.authors, new.journal);
+    END;
+    """
+
+  static let v1 = """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE replica (
+      num INTEGER PRIMARY KEY,
+      id TEXT NOT NULL UNIQUE,
+      person TEXT NOT NULL,
+      is_local INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE operation (
+      seq INTEGER PRIMARY KEY,
+      replica INTEGER NOT NULL REFERENCES replica(num),
+      counter INTEGER NOT NULL,
+      hlc INTEGER NOT NULL,
+      person TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      target TEXT NOT NULL,
+      payload TEXT NOT NULL,
+      supersedes TEXT NOT NULL,
+      requires TEXT NOT NULL,
+      UNIQUE (replica, counter)
+    );
+    CREATE INDEX operation_target ON operation(target);
+    CREATE TABLE clock (replica INTEGER PRIMARY KEY REFERENCES replica(num), counter INTEGER NOT NULL);
+    CREATE TABLE pending (
+      replica TEXT NOT NULL,
+      counter INTEGER NOT NULL,
+      operation TEXT NOT NULL,
+      PRIMARY KEY (replica, counter)
+    ) WITHOUT ROWID;
+    \(recordTable)
+    CREATE TABLE field_entry (
+      record INTEGER NOT NULL REFERENCES record(num),
+      field TEXT NOT NULL,
+      op INTEGER NOT NULL REFERENCES operation(seq),
+      value TEXT NOT NULL,
+      PRIMARY KEY (record, field, op)
+    ) WITHOUT ROWID;
+    CREATE TABLE tag (key TEXT PRIMARY KEY, display TEXT NOT NULL, first_hlc INTEGER NOT NULL, first_replica TEXT NOT NULL)
+      WITHOUT ROWID;
+    CREATE TABLE tag_entry (
+      record INTEGER NOT NULL REFERENCES record(num),
+      key TEXT NOT NULL,
+      op INTEGER NOT NULL REFERENCES operation(seq),
+      PRIMARY KEY (record, key, op)
+    ) WITHOUT ROWID;
+    CREATE INDEX tag_entry_key ON tag_entry(key, record);
+    CREATE TABLE note (
+      num INTEGER PRIMARY KEY,
+      id TEXT NOT NULL UNIQUE,
+      record INTEGER NOT NULL REFERENCES record(num),
+      origin INTEGER NOT NULL REFERENCES operation(seq),
+      author TEXT NOT NULL,
+      anchor TEXT,
+      body TEXT NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('live', 'deleted', 'conflict', 'deleted-concurrently'))
+    );
+    CREATE INDEX note_record ON note(record);
+    CREATE TABLE note_entry (
+      note INTEGER NOT NULL REFERENCES note(num),
+      op INTEGER NOT NULL REFERENCES operation(seq),
+      deleted INTEGER NOT NULL,
+      body TEXT NOT NULL,
+      PRIMARY KEY (note, op)
+    ) WITHOUT ROWID;
+    CREATE VIRTUAL TABLE note_fts USING fts5(
+      body, content='note', content_rowid='num', tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER note_fts_insert AFTER INSERT ON note BEGIN
+      INSERT INTO note_fts(rowid, body) VALUES (new.num, new.body);
+    END;
+    CREATE TRIGGER note_fts_update AFTER UPDATE OF body ON note BEGIN
+      INSERT INTO note_fts(note_fts, rowid, body) VALUES ('delete', old.num, old.body);
+      INSERT INTO note_fts(rowid, body) VALUES (new.num, new.body);
+    END;
+    CREATE TABLE status_entry (
+      record INTEGER NOT NULL REFERENCES record(num),
+      person TEXT NOT NULL,
+      op INTEGER NOT NULL REFERENCES operation(seq),
+      hlc INTEGER NOT NULL,
+      status TEXT NOT NULL,
+      PRIMARY KEY (record, person, op)
+    ) WITHOUT ROWID;
+    CREATE TABLE status (
+      record INTEGER NOT NULL REFERENCES record(num),
+      person TEXT NOT NULL,
+      status TEXT NOT NULL,
+      PRIMARY KEY (record, person)
+    ) WITHOUT ROWID;
+    CREATE INDEX status_person ON status(person, status, record);
+    """
+}

@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+import GlossCore
+
+/// This store's own replica: who writes here.
+public struct LocalReplica: Sendable, Equatable {
+  public let id: ReplicaID
+  public let person: String
+}
+
+/// A Gloss store: one SQLite file holding the change log and the state derived from it.
+///
+/// Every mutation goes through `write`, whose session stamps operations and applies them
+/// with the same code that applies a peer's operations. There is no other writer.
+public final class Store: Sendable {
+  public let path: String
+  let queue: DatabaseQueue
+  public let local: LocalReplica
+  /// Wall-clock milliseconds; injectable so tests can step the clock backwards.
+  let wallClock: @Sendable () -> UInt64
+
+  public static let systemClock: @Sendable () -> UInt64 = {
+    UInt64(max(0, Date().timeIntervalSince1970 * 1000))
+  }
+
+  /// Opens the store at `path`, creating it (and its replica identity, for `person`) when
+  /// it does not exist yet. `person` is ignored for an existing store.
+  public init(path: String, person: String? = nil, wallClock: @escaping @Sendable () -> UInt64 = Store.systemClock)
+    throws
+  {
+    self.path = path
+    self.wallClock = wallClock
+    var configuration = Configuration()
+    configuration.journalMode = .wal
+    configuration.busyMode = .timeout(10)
+    configuration.foreignKeysEnabled = false
+    if path != ":memory:" {
+      let folder = (path as NSString).deletingLastPathComponent
+      if !folder.isEmpty {
+        do {
+          try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+          throw StoreError("cannot create the folder \(folder) for the store: \(error.localizedDescription)")
+        }
+      }
+    }
+    do {
+      queue = try path == ":memory:" ? DatabaseQueue(configuration: configuration) : DatabaseQueue(path: path, configuration: configuration)
+      try Schema.migrator.migrate(queue)
+      local = try queue.write { db in try Self.loadOrCreateIdentity(db, person: person) }
+    } catch let error as DatabaseError {
+      throw StoreError("\(path) is not a usable Gloss store (\(error.message ?? "\(error)")); name another file with --store")
+    }
+  }
+
+  private static func loadOrCreateIdentity(_ db: Database, person: String?) throws -> LocalReplica {
+    if let row = try Row.fetchOne(db, sql: "SELECT id, person FROM replica WHERE is_local = 1") {
+      return LocalReplica(id: ReplicaID(hex: row["id"])!, person: row["person"])
+    }
+    let name = person ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "me"
+    let id = ReplicaID.random()
+    try db.execute(sql: "INSERT INTO replica (id, person, is_local) VALUES (?, ?, 1)", arguments: [id.hex, name])
+    return LocalReplica(id: id, person: name)
+  }
+
+  /// Runs `body` in one transaction: everything it commits lands together or not at all.
+  public func write<T>(_ body: (WriteSession) throws -> T) throws -> T {
+    try queue.write { db in
+      let session = try WriteSession(db: db, local: local, now: wallClock)
+      let result = try body(session)
+      try session.finish()
+      return result
+    }
+  }
+
+  /// Runs `body` with a read-only view of the store.
+  public func read<T>(_ body: (StoreReader) throws -> T) throws -> T {
+    try queue.read { db in try body(StoreReader(db: db)) }
+  }
+
+  /// Runs a person's own SQL on a connection that refuses writes (`PRAGMA query_only`).
+  public func readOnlyQuery(_ sql: String) throws -> (columns: [String], rows: [[DatabaseValue]]) {
+    try queue.read { db in
+      try db.execute(sql: "PRAGMA query_only = 1")
+      defer { try? db.execute(sql: "PRAGMA query_only = 0") }
+      let statement = try db.makeStatement(sql: sql)
+      let rows = try Row.fetchAll(statement)
+      return (statement.columnNames, rows.map { row in row.databaseValues.map { $0 } })
+    }
+  }
+
+  /// The hybrid logical clock now, without issuing a timestamp.
+  public func currentTimestamp() throws -> HLCTimestamp {
+    try read { reader in
+      let last = try reader.lastTimestamp()
+      let wall = HLCTimestamp(milliseconds: wallClock())
+      return max(last, wall)
+    }
+  }
+}

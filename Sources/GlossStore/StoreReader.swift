@@ -1,0 +1,176 @@
+import GRDB
+import GlossCore
+
+/// Read queries over one connection. Every statement takes its values as arguments.
+public struct StoreReader {
+  let db: Database
+
+  func lastTimestamp() throws -> HLCTimestamp {
+    let text = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'hlc'")
+    return HLCTimestamp(packed: text.flatMap { UInt64($0) } ?? 0)
+  }
+
+  public func recordRef(id: String) throws -> RecordRef? {
+    let statement = try db.cachedStatement(sql: "SELECT num, origin FROM record WHERE id = ?")
+    guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }
+    return RecordRef(num: row["num"], id: id, origin: row["origin"])
+  }
+
+  /// Finds a record by id, by an unambiguous id prefix of 4 or more characters, or by citekey.
+  public func resolveRecord(_ text: String) throws -> RecordRef {
+    let key = text.lowercased()
+    if key.count >= 4, key.count <= RecordID.length, key.allSatisfy({ $0.isASCII && ($0.isLetter || ("2"..."7").contains($0)) }) {
+      let rows = try Row.fetchAll(
+        db, sql: "SELECT num, id, origin FROM record WHERE id >= ? AND id < ? ORDER BY id LIMIT 11",
+        arguments: [key, key + "~"])
+      if rows.count == 1 { return RecordRef(num: rows[0]["num"], id: rows[0]["id"], origin: rows[0]["origin"]) }
+      if rows.count > 1 {
+        let shown = try rows.prefix(10).map { row in try describe(num: row["num"]) }
+        throw StoreError(
+          "'\(text)' is ambiguous: it starts \(rows.count > 10 ? "more than 10" : "\(rows.count)") record ids:\n"
+            + shown.joined(separator: "\n") + "\ntype more characters of the id")
+      }
+    }
+    let rows = try Row.fetchAll(
+      db, sql: "SELECT num, id, origin FROM record WHERE citekey = ? ORDER BY id LIMIT 11", arguments: [key])
+    if rows.count == 1 { return RecordRef(num: rows[0]["num"], id: rows[0]["id"], origin: rows[0]["origin"]) }
+    if rows.count > 1 {
+      let shown = try rows.map { row in try describe(num: row["num"]) }
+      throw StoreError(
+        "citekey '\(text)' names \(rows.count) records:\n" + shown.joined(separator: "\n") + "\nuse the id instead")
+    }
+    if key.count < 4, key.allSatisfy({ $0.isLetter || $0.isNumber }) {
+      throw StoreError("no record '\(text)': an id prefix needs at least 4 characters")
+    }
+    throw StoreError("no record with id or citekey '\(text)'; `gloss search WORDS` finds records by content")
+  }
+
+  private func describe(num: Int64) throws -> String {
+    let row = try Row.fetchOne(db, sql: "SELECT id, citekey, title FROM record WHERE num = ?", arguments: [num])!
+    let title: String = row["title"]
+    return "  \(row["id"] as String)  \(row["citekey"] as String)  \(title.prefix(60))"
+  }
+
+  static let recordColumns = """
+    num, id, citekey, title, authors, et_al, journal, year, date, volume, issue, pages, pubmed, free_full_text,
+    abstract, topics, sources
+    """
+
+  static let qualifiedColumns = recordColumns.split(separator: ",")
+    .map { "record." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
+
+  static func view(_ row: Row) -> RecordView {
+    RecordView(
+      id: row["id"], citekey: row["citekey"],
+      publication: Publication(
+        authors: RecordColumns.splitAuthors(row["authors"]), etAl: row["et_al"], title: row["title"],
+        journal: row["journal"], year: row["year"], date: row["date"], volume: row["volume"], issue: row["issue"],
+        pages: row["pages"], pubmed: row["pubmed"], freeFullText: row["free_full_text"],
+        abstract: RecordColumns.splitAbstract(row["abstract"]), topics: RecordColumns.splitSet(row["topics"]),
+        sources: RecordColumns.splitSet(row["sources"])))
+  }
+
+  public func publication(num: Int64) throws -> Publication? {
+    try record(num: num)?.publication
+  }
+
+  public func record(num: Int64) throws -> RecordView? {
+    let statement = try db.cachedStatement(sql: "SELECT \(Self.recordColumns) FROM record WHERE num = ?")
+    guard let row = try Row.fetchOne(statement, arguments: [num]) else { return nil }
+    var view = Self.view(row)
+    view.conflictedFields = try conflictedFields(num: num)
+    return view
+  }
+
+  public func conflictedFields(num: Int64) throws -> [RecordField] {
+    try String.fetchAll(
+      db,
+      sql: "SELECT field FROM field_entry WHERE record = ? GROUP BY field HAVING count(DISTINCT value) > 1 ORDER BY field",
+      arguments: [num]
+    ).compactMap(RecordField.init(rawValue:))
+  }
+
+  /// Records matching a compiled query, newest first unless the query ranks by relevance.
+  public func records(_ query: CompiledQuery, limit: Int?) throws -> [RecordView] {
+    var sql = "SELECT \(query.distinct ? "DISTINCT " : "")\(Self.qualifiedColumns) FROM record"
+    if let join = query.join { sql += " " + join }
+    if !query.conditions.isEmpty { sql += " WHERE " + query.conditions }
+    sql += " ORDER BY " + (query.order ?? "record.year DESC, record.date DESC, record.num")
+    var arguments: [any DatabaseValueConvertible] = query.arguments
+    if let limit {
+      sql += " LIMIT ?"
+      arguments += [limit]
+    }
+    return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.view)
+  }
+
+  public func count(_ query: CompiledQuery) throws -> Int {
+    var sql = "SELECT count(\(query.distinct ? "DISTINCT record.num" : "*")) FROM record"
+    if let join = query.join { sql += " " + join }
+    if !query.conditions.isEmpty { sql += " WHERE " + query.conditions }
+    return try Int.fetchOne(db, sql: sql, arguments: StatementArguments(query.arguments)) ?? 0
+  }
+
+  public func recordCount() throws -> Int { try Int.fetchOne(db, sql: "SELECT count(*) FROM record") ?? 0 }
+
+  public func operationCount() throws -> Int { try Int.fetchOne(db, sql: "SELECT count(*) FROM operation") ?? 0 }
+
+  /// The log, newest first; only operations on `target` (a record, with its notes) when given.
+  public func operations(target: RecordRef? = nil, limit: Int? = nil) throws -> [Op] {
+    var sql = """
+      SELECT r.id AS replica, o.counter, o.hlc, o.person, o.kind, o.target, o.payload, o.supersedes, o.requires
+      FROM operation o JOIN replica r ON r.num = o.replica
+      """
+    var arguments: [any DatabaseValueConvertible] = []
+    if let target {
+      sql += " WHERE o.target = ? OR o.target IN (SELECT id FROM note WHERE record = ?)"
+      arguments += [target.id, target.num]
+    }
+    sql += " ORDER BY o.hlc DESC, r.id DESC"
+    if let limit {
+      sql += " LIMIT ?"
+      arguments.append(limit)
+    }
+    return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.operation)
+  }
+
+  static func operation(_ row: Row) throws -> Op {
+    func dots(_ text: String) -> [Dot] { text.split(separator: " ").compactMap(Dot.init) }
+    let body = try OperationBody(kind: row["kind"], payload: try JSONValue(parsing: row["payload"]))
+    return Op(
+      dot: Dot(replica: ReplicaID(hex: row["replica"])!, counter: UInt64(row["counter"] as Int64)),
+      timestamp: HLCTimestamp(packed: UInt64(row["hlc"] as Int64)), person: row["person"], target: row["target"],
+      body: body, supersedes: dots(row["supersedes"]), requires: dots(row["requires"]))
+  }
+
+  /// The vector clock, with each replica's person.
+  public func clock() throws -> [(replica: ReplicaID, person: String, counter: UInt64, isLocal: Bool)] {
+    try Row.fetchAll(
+      db,
+      sql: """
+        SELECT r.id, r.person, coalesce(c.counter, 0) AS counter, r.is_local FROM replica r
+        LEFT JOIN clock c ON c.replica = r.num ORDER BY r.id
+        """
+    ).map { row in (ReplicaID(hex: row["id"])!, row["person"], UInt64(row["counter"] as Int64), row["is_local"]) }
+  }
+
+  public func vectorClock() throws -> VectorClock {
+    var clock = VectorClock()
+    for entry in try self.clock() { clock[entry.replica] = entry.counter }
+    return clock
+  }
+
+  /// The dots a write on this field would supersede: the register's current entries.
+  public func fieldDots(record: RecordRef, field: RecordField) throws -> [Dot] {
+    try FieldRegisters(db: db).load(record: record, field: field).register.dots
+  }
+
+  public func originDot(record: RecordRef) throws -> Dot {
+    let row = try Row.fetchOne(
+      db, sql: "SELECT r.id, o.counter FROM operation o JOIN replica r ON r.num = o.replica WHERE o.seq = ?",
+      arguments: [record.origin])!
+    return Dot(replica: ReplicaID(hex: row["id"])!, counter: UInt64(row["counter"] as Int64))
+  }
+}
+
+import Foundation

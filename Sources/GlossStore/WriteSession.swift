@@ -1,0 +1,55 @@
+import GRDB
+import GlossCore
+
+/// One write transaction. Local operations are stamped here with this replica's next dot
+/// and a fresh hybrid logical clock timestamp, then applied exactly like a peer's.
+public final class WriteSession {
+  let db: Database
+  public let local: LocalReplica
+  var applier: OperationApplier
+  private var hlc: HybridLogicalClock
+  private var counter: UInt64
+  private let now: @Sendable () -> UInt64
+  public private(set) var committed: [Op] = []
+
+  init(db: Database, local: LocalReplica, now: @escaping @Sendable () -> UInt64) throws {
+    self.db = db
+    self.local = local
+    self.now = now
+    applier = try OperationApplier(db: db)
+    hlc = HybridLogicalClock(last: try StoreReader(db: db).lastTimestamp())
+    counter = applier.clock[local.id]
+  }
+
+  public var reader: StoreReader { StoreReader(db: db) }
+
+  /// Stamps, logs and applies one local operation.
+  @discardableResult
+  public func commit(_ body: OperationBody, target: String, supersedes: [Dot] = [], requires: [Dot] = []) throws
+    -> Op
+  {
+    counter += 1
+    let operation = Op(
+      dot: Dot(replica: local.id, counter: counter), timestamp: hlc.tick(now: now()), person: local.person,
+      target: target, body: body, supersedes: supersedes, requires: requires)
+    try applier.applyNew(operation, now: hlc.last)
+    committed.append(operation)
+    return operation
+  }
+
+  /// Applies a peer's operation whose dependencies are all applied; advances this
+  /// replica's clock past its timestamp unless that is implausibly far ahead.
+  public func applyRemote(_ operation: Op) throws {
+    hlc.observe(operation.timestamp, now: now())
+    try applier.applyNew(operation, now: HLCTimestamp(milliseconds: now()))
+  }
+
+  public var clock: VectorClock { applier.clock }
+
+  func finish() throws {
+    try applier.flush()
+    try db.execute(
+      sql: "INSERT INTO meta (key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      arguments: [String(hlc.last.packed)])
+  }
+}
