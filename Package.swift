@@ -32,6 +32,7 @@ let package = Package(
       dependencies: [
         "GlossCore", "GlossImport", "GlossStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "GRDB", package: "GRDB.swift"),
       ]
     ),
     .systemLibrary(

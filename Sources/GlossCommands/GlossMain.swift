@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import GRDB
+import GlossImport
 import GlossStore
 
 /// Runs one command line and reports errors the way the CLI and the REPL both do: one
@@ -23,6 +25,8 @@ public enum GlossMain {
     switch error {
     case let error as StoreError: message = error.message
     case let error as QuerySyntaxError: message = "bad query: \(error)"
+    case let error as ImportError: message = error.description
+    case let error as DatabaseError: message = "the store failed: \(error.message ?? "\(error)")"
     default: message = GlossCommand.fullMessage(for: error)
     }
     if code == .success {

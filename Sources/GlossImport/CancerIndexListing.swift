@@ -60,7 +60,7 @@ public struct CancerIndexListing {
     }
     if !block.isEmpty, !state.inFooter {
       try consume(block, line: blockLine, state: &state, atEnd: !reader.endsWithNewline, body)
-      if case .incomplete(let reason) = Self.classify(block), state.entries > 0 || state.sawHeading {
+      if !state.inFooter, case .incomplete(let reason) = Self.classify(block), state.entries > 0 || state.sawHeading {
         throw ImportError(
           file: path, line: blockLine, problem: "the last entry is truncated (\(reason))",
           remedy: "save the whole page again and re-import it")

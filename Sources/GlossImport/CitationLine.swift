@@ -15,6 +15,9 @@ struct CitationLine: Equatable {
   var pubmed = false
   var freeFullText = false
 
+}
+
+extension CitationLine {
   static let trailers = ["Related Publications", "Free Access to Full Article", "[PubMed]"]
 
   init?(_ line: Substring) {
@@ -48,11 +51,9 @@ struct CitationLine: Equatable {
       rest = ""
     }
     guard hasSemicolon || flags.pubmed || flags.related else { return nil }
-    self.journal = journal
-    self.year = year
-    self.date = date.trimmingCharacters(in: .whitespaces)
-    pubmed = flags.pubmed
-    freeFullText = flags.free
+    self.init(
+      journal: journal, year: year, date: date.trimmingCharacters(in: .whitespaces), pubmed: flags.pubmed,
+      freeFullText: flags.free)
     guard parseLocator(rest) else { return nil }
   }
 

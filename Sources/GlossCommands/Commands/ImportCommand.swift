@@ -25,39 +25,8 @@ struct ImportCommand: ParsableCommand {
     let store = try storeOptions.open()
     let progress = ProgressLine(noun: "records", enabled: !json)
     defer { progress.finish() }
-    var sizes: [Int] = []
-    for file in files {
-      sizes.append((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
-    }
-    let totalBytes = max(1, sizes.reduce(0, +))
-    let summaries: [ImportSummary] = try store.write { session in
-      var results: [ImportSummary] = []
-      var bytesBefore = 0
-      var done = 0
-      for (index, file) in files.enumerated() {
-        var importer = RecordImporter(session: session)
-        try CancerIndexListing(path: file).read(
-          progress: { bytes in
-            progress.update(done: done, fraction: Double(bytesBefore + bytes) / Double(totalBytes))
-          },
-          { (entry: ListingEntry) throws(ImportError) in
-            do {
-              switch entry {
-              case .publication(let publication, _):
-                try importer.add(publication)
-                done += 1
-              case .skipped(let line, let reason): importer.skip(line: line, reason: reason)
-              }
-            } catch let error as ImportError {
-              throw error
-            } catch {
-              throw ImportError(file: file, problem: "could not be stored: \(error)", remedy: "nothing was written")
-            }
-          })
-        bytesBefore += sizes[index]
-        results.append(importer.summary)
-      }
-      return results
+    let summaries = try ListingImport.run(files: files, into: store) { done, fraction in
+      progress.update(done: done, fraction: fraction)
     }
     progress.finish()
     report(summaries)

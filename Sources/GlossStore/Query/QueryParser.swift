@@ -68,8 +68,7 @@ public struct QueryParser {
         position += 1
       default:
         var end = position
-        while end < characters.count, !characters[end].isWhitespace, characters[end] != "(" || end == position,
-          characters[end] != ")", characters[end] != "\""
+        while end < characters.count, !characters[end].isWhitespace, characters[end] != ")", characters[end] != "\""
         {
           end += 1
         }

@@ -1,0 +1,89 @@
+import Foundation
+import GlossCore
+
+/// Runs the built `gloss` binary as a person or a script would, in a scratch folder with
+/// its own store.
+struct GlossProcess {
+  struct Result {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+    var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+    func json() throws -> JSONValue { try JSONValue(parsing: stdout.trimmingCharacters(in: .whitespacesAndNewlines)) }
+  }
+
+  static let executable: URL = {
+    let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    var folder = testBinary.deletingLastPathComponent()
+    while folder.path != "/" {
+      let candidate = folder.appendingPathComponent("gloss")
+      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+      folder = folder.deletingLastPathComponent()
+    }
+    fatalError("the gloss executable was not built next to the tests")
+  }()
+
+  static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+  static let seed = repository.deletingLastPathComponent().appendingPathComponent("shared/seeds/cancerindex-sorafenib.txt")
+    .path
+  static func fixture(_ name: String) -> String {
+    repository.appendingPathComponent("Tests/GlossImportTests/Fixtures/\(name)").path
+  }
+
+  let folder: URL
+  var person = "alice"
+  var extraEnvironment: [String: String] = [:]
+
+  init(person: String = "alice") {
+    folder = FileManager.default.temporaryDirectory.appendingPathComponent("gloss-test-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    self.person = person
+  }
+
+  var store: String { folder.appendingPathComponent("store.sqlite").path }
+
+  func file(_ name: String, _ contents: String) -> String {
+    let path = folder.appendingPathComponent(name).path
+    FileManager.default.createFile(atPath: path, contents: Data(contents.utf8))
+    return path
+  }
+
+  @discardableResult
+  func run(_ arguments: String..., input: String? = nil) throws -> Result {
+    try run(arguments: arguments, input: input)
+  }
+
+  func run(arguments: [String], input: String? = nil) throws -> Result {
+    let process = Process()
+    process.executableURL = Self.executable
+    process.arguments = arguments
+    process.currentDirectoryURL = folder
+    var environment = ProcessInfo.processInfo.environment
+    environment["GLOSS_STORE"] = store
+    environment["USER"] = person
+    environment["XDG_STATE_HOME"] = folder.appendingPathComponent("state").path
+    environment["NO_COLOR"] = "1"
+    for (key, value) in extraEnvironment { environment[key] = value }
+    process.environment = environment
+    let out = Pipe()
+    let err = Pipe()
+    let inPipe = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = inPipe
+    try process.run()
+    if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+    try inPipe.fileHandleForWriting.close()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self))
+  }
+
+  func operationCount() throws -> Int {
+    try run("log", "--json").json().arrayValue?.count ?? -1
+  }
+}
