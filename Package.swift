@@ -44,14 +44,17 @@ let package = Package(
     .executableTarget(name: "gloss", dependencies: ["GlossCommands", "GlossREPL"]),
     .executableTarget(
       name: "gloss-bench",
-      dependencies: ["GlossCore", "GlossImport", "GlossStore", "GlossCommands"],
+      dependencies: [
+        "GlossCore", "GlossImport", "GlossStore", "GlossCommands",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ],
       path: "Sources/GlossBench"
     ),
     .testTarget(
       name: "GlossCoreTests",
       dependencies: ["GlossCore", .product(name: "PropertyBased", package: "swift-property-based")]
     ),
-    .testTarget(name: "GlossImportTests", dependencies: ["GlossImport"]),
+    .testTarget(name: "GlossImportTests", dependencies: ["GlossImport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "GlossStoreTests",
       dependencies: [

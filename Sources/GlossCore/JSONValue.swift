@@ -42,21 +42,32 @@ public indirect enum JSONValue: Hashable, Sendable {
     }
   }
 
+  /// Appends runs that need no escape in one piece: payloads are mostly plain text, and
+  /// scalar-by-scalar appends dominated import time.
   private static func writeString(_ value: String, to out: inout String) {
     out += "\""
-    for scalar in value.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case _ where scalar.value < 0x20:
-        let hex = String(scalar.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: out.unicodeScalars.append(scalar)
+    let utf8 = value.utf8
+    var runStart = utf8.startIndex
+    var index = runStart
+    while index != utf8.endIndex {
+      let byte = utf8[index]
+      if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+        out += value[runStart..<index]
+        switch byte {
+        case UInt8(ascii: "\""): out += "\\\""
+        case UInt8(ascii: "\\"): out += "\\\\"
+        case 0x0A: out += "\\n"
+        case 0x0D: out += "\\r"
+        case 0x09: out += "\\t"
+        default:
+          let hex = String(byte, radix: 16)
+          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        }
+        runStart = utf8.index(after: index)
       }
+      index = utf8.index(after: index)
     }
+    out += value[runStart..<utf8.endIndex]
     out += "\""
   }
 

@@ -38,6 +38,7 @@ public struct RecordID: Hashable, Comparable, Sendable, CustomStringConvertible 
   /// Unicode NFKD, diacritics dropped, case-folded, every run of punctuation and white
   /// space collapsed to one space, trimmed.
   public static func normalise(_ text: String) -> String {
+    if text.utf8.allSatisfy({ $0 < 0x80 }) { return normaliseASCII(text) }
     let folded = text.decomposedStringWithCompatibilityMapping
       .folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     var out = String.UnicodeScalarView()
@@ -57,6 +58,25 @@ public struct RecordID: Hashable, Comparable, Sendable, CustomStringConvertible 
     }
     return String(out)
   }
+
+  /// The same result as the general path for ASCII text, without Foundation: most titles
+  /// are ASCII and this runs twice per imported record.
+  static func normaliseASCII(_ text: String) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(text.utf8.count)
+    var pendingSpace = false
+    for byte in text.utf8 {
+      let lower = (65...90).contains(byte) ? byte + 32 : byte
+      if (97...122).contains(lower) || (48...57).contains(lower) {
+        if pendingSpace, !out.isEmpty { out.append(32) }
+        pendingSpace = false
+        out.append(lower)
+      } else {
+        pendingSpace = true
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
 }
 
 /// Readable citation keys: `bruix2017regorafenib`.
@@ -69,15 +89,14 @@ public enum Citekey {
   ]
 
   public static func make(firstAuthor: String?, year: Int?, title: String) -> String {
-    let surname = firstAuthor.map { ascii(RecordID.surname(of: $0)) } ?? ""
-    let word = RecordID.normalise(title).split(separator: " ").map { ascii(String($0)) }
+    let surname = firstAuthor.map { asciiLettersAndDigits(RecordID.normalise(RecordID.surname(of: $0))) } ?? ""
+    let word = RecordID.normalise(title).split(separator: " ").lazy.map(asciiLettersAndDigits)
       .first { !$0.isEmpty && !skippedWords.contains($0) }
     return (surname.isEmpty ? "anon" : surname) + (year.map(String.init) ?? "") + (word ?? "")
   }
 
-  private static func ascii(_ text: String) -> String {
-    String(
-      String.UnicodeScalarView(
-        RecordID.normalise(text).unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }))
+  /// Keeps a-z and 0-9 of text that is already normalised (so already lower case).
+  private static func asciiLettersAndDigits(_ text: some StringProtocol) -> String {
+    String(decoding: text.utf8.filter { (97...122).contains($0) || (48...57).contains($0) }, as: UTF8.self)
   }
 }

@@ -21,7 +21,7 @@ extension CitationLine {
   static let trailers = ["Related Publications", "Free Access to Full Article", "[PubMed]"]
 
   init?(_ line: Substring) {
-    var text = line.trimmingCharacters(in: .whitespaces)[...]
+    var text = line.trimmingSpaces()
     var flags = (pubmed: false, free: false, related: false)
     var stripped = true
     while stripped {
@@ -52,7 +52,7 @@ extension CitationLine {
     }
     guard hasSemicolon || flags.pubmed || flags.related else { return nil }
     self.init(
-      journal: journal, year: year, date: date.trimmingCharacters(in: .whitespaces), pubmed: flags.pubmed,
+      journal: journal, year: year, date: String(date[...].trimmingSpaces()), pubmed: flags.pubmed,
       freeFullText: flags.free)
     guard parseLocator(rest) else { return nil }
   }
@@ -88,7 +88,7 @@ extension CitationLine {
       pages = String(rest.dropFirst())
       rest = ""
     }
-    volume = volume.trimmingCharacters(in: .whitespaces)
+    volume = String(volume[...].trimmingSpaces())
     return rest.allSatisfy { $0 == " " } && !pages.contains(" ")
   }
 

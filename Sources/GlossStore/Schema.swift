@@ -12,7 +12,7 @@ import GRDB
 ///   written only once a register deviates from that, so an import writes no per-field rows.
 /// - Everything below `operation` and `clock` is derived: it could be rebuilt by applying the
 ///   log again, and it is identical whatever causally valid order the log was applied in.
-enum Schema {
+public enum Schema {
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1") { db in
@@ -27,7 +27,7 @@ enum Schema {
   static let unitSeparator: Character = "\u{1F}"
   static let recordSeparator: Character = "\u{1E}"
 
-  static let recordTable = """
+  public static let recordTable = """
     CREATE TABLE record (
       num INTEGER PRIMARY KEY,
       id TEXT NOT NULL UNIQUE,

@@ -1,0 +1,76 @@
+import Foundation
+import GlossCore
+import GlossImport
+import GlossStore
+
+/// `Scripts/bench import [N]`: Gloss importing a synthetic listing against the sqlite3
+/// shell inserting the same rows into the same record table and FTS5 index.
+struct ImportBench {
+  let workspace: BenchWorkspace
+  let count: Int
+  let runs: Int
+
+  func run() throws {
+    let listing = try workspace.listing(count: count)
+    let sql = workspace.folder + "/baseline-\(count).sql"
+    try writeBaselineSQL(from: listing, to: sql)
+    print("import: \(count.grouped) records, listing \(fileSize(listing) / 1_048_576) MiB, \(runs) runs each")
+    var glossTimes: [Double] = []
+    var sqliteTimes: [Double] = []
+    var peak = 0
+    for run in 1...runs {
+      let store = workspace.folder + "/import-\(run).sqlite"
+      workspace.remove(store)
+      let gloss = Measure.run([workspace.gloss, "import", listing, "--store", store])
+      guard gloss.status == 0 else { fatalError("gloss import failed with status \(gloss.status)") }
+      glossTimes.append(gloss.seconds)
+      peak = max(peak, gloss.peakKilobytes)
+      let database = workspace.folder + "/baseline-\(run).sqlite"
+      workspace.remove(database)
+      let sqlite = Measure.run(["sqlite3", database], stdinPath: sql)
+      guard sqlite.status == 0 else { fatalError("sqlite3 baseline failed with status \(sqlite.status)") }
+      sqliteTimes.append(sqlite.seconds)
+      print("  run \(run): gloss \(glossTimes.last!.formatted(2)) s, sqlite3 \(sqliteTimes.last!.formatted(2)) s")
+      workspace.remove(database)
+      if run < runs { workspace.remove(store) }
+    }
+    let glossRate = Double(count) / Measure.median(glossTimes)
+    let sqliteRate = Double(count) / Measure.median(sqliteTimes)
+    print("  gloss import (change log included): \(Int(glossRate).grouped) records/s (median)")
+    print("  sqlite3 shell, same rows + FTS5:     \(Int(sqliteRate).grouped) records/s (median)")
+    print("  ratio gloss/sqlite3: \((glossRate / sqliteRate).formatted(2)) (target ≥ 0.50)")
+    print("  gloss peak memory: \(peak / 1024) MiB for a \(fileSize(listing) / 1_048_576) MiB listing")
+  }
+
+  private func fileSize(_ path: String) -> Int {
+    (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+  }
+
+  /// The same rows, as the sqlite3 shell would load them: one transaction of INSERTs.
+  private func writeBaselineSQL(from listing: String, to path: String) throws {
+    FileManager.default.createFile(atPath: path, contents: nil)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    defer { try? handle.close() }
+    var buffer = "PRAGMA journal_mode = WAL;\nBEGIN;\n" + Schema.recordTable + "\n"
+    func literal(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
+    try CancerIndexListing(path: listing).read { (entry: ListingEntry) throws(ImportError) in
+      guard case .publication(let p, _) = entry else { return }
+      let columns: [String] = [
+        literal(p.id.text), literal(p.citekey), literal(p.title),
+        literal(p.authors.joined(separator: "\u{1F}")), p.etAl ? "1" : "0", literal(p.journal),
+        p.year.map(String.init) ?? "NULL", literal(p.date), literal(p.volume), literal(p.issue), literal(p.pages),
+        p.pubmed ? "1" : "0", p.freeFullText ? "1" : "0",
+        literal(p.abstract.map { ($0.label ?? "") + "\u{1F}" + $0.text }.joined(separator: "\u{1E}")),
+        literal(p.topics.joined(separator: "\u{1F}")), literal(p.sources.joined(separator: "\u{1F}")), "0",
+      ]
+      buffer += "INSERT INTO record (id, citekey, title, authors, et_al, journal, year, date, volume, issue, pages, "
+        + "pubmed, free_full_text, abstract, topics, sources, origin) VALUES (" + columns.joined(separator: ", ") + ");\n"
+      if buffer.utf8.count > 1 << 20 {
+        handle.write(Data(buffer.utf8))
+        buffer = ""
+      }
+    }
+    buffer += "COMMIT;\n"
+    handle.write(Data(buffer.utf8))
+  }
+}
