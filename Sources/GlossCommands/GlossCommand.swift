@@ -15,8 +15,10 @@ public struct GlossCommand: ParsableCommand {
   )
 
   public static let allCommands: [any ParsableCommand.Type] = [
-    InitCommand.self, ImportCommand.self, ListCommand.self, SearchCommand.self, ShowCommand.self, LogCommand.self,
-    ClockCommand.self,
+    InitCommand.self, ImportCommand.self, ListCommand.self, SearchCommand.self, ShowCommand.self, TagCommand.self,
+    UntagCommand.self, TagsCommand.self, NoteCommand.self, NotesCommand.self, NoteEditCommand.self,
+    NoteDeleteCommand.self, StatusCommand.self, SetCommand.self, ConflictsCommand.self, ResolveCommand.self,
+    DumpCommand.self, LogCommand.self, ClockCommand.self,
   ]
 
   public init() {}

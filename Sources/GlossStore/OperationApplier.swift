@@ -4,7 +4,7 @@ import GlossCore
 /// Appends operations to the log and applies them to the derived tables.
 ///
 /// Merge rules live in the pure core (`MultiValueRegister`, `ObservedRemoveSet`'s rule,
-/// `StatusRule`); this type only loads the affected register, lets the core apply the
+/// `StatusHistory`); this type only loads the affected register, lets the core apply the
 /// operation to it, and writes the result back. Callers guarantee causal delivery: every
 /// dependency of an operation is applied before it.
 struct OperationApplier {
@@ -86,8 +86,10 @@ struct OperationApplier {
     case .addTag(let spelling):
       let record = try requireRecord(operation.target)
       let key = TagName.key(spelling)
-      try db.execute(
-        sql: "INSERT OR IGNORE INTO tag_entry (record, key, op) VALUES (?, ?, ?)", arguments: [record.num, key, seq])
+      var tags = try TagRegisters(db: db).load(record: record.num, key: key)
+      tags.set.add(key, dot: operation.dot)
+      tags.seqs[operation.dot] = seq
+      try TagRegisters(db: db).store(tags, record: record.num, key: key)
       try db.execute(
         sql: """
           INSERT INTO tag (key, display, first_hlc, first_replica) VALUES (?, ?, ?, ?)
@@ -98,12 +100,10 @@ struct OperationApplier {
         arguments: [key, spelling, Int64(operation.timestamp.packed), operation.dot.replica.hex])
     case .removeTag(let spelling):
       let record = try requireRecord(operation.target)
-      for dot in operation.supersedes {
-        guard let observed = try logRow(of: dot) else { continue }
-        try db.execute(
-          sql: "DELETE FROM tag_entry WHERE record = ? AND key = ? AND op = ?",
-          arguments: [record.num, TagName.key(spelling), observed])
-      }
+      let key = TagName.key(spelling)
+      var tags = try TagRegisters(db: db).load(record: record.num, key: key)
+      tags.set.remove(key, observed: operation.supersedes)
+      try TagRegisters(db: db).store(tags, record: record.num, key: key)
     case .createNote(let recordID, let text, let anchor):
       let record = try requireRecord(recordID.text)
       try db.execute(
@@ -118,10 +118,11 @@ struct OperationApplier {
       try writeNote(operation, seq: seq, content: .deleted)
     case .setStatus(let status):
       let record = try requireRecord(operation.target)
-      var register = try StatusRegisters(db: db).load(record: record.num, person: operation.person)
-      register.write(entry(operation, status), superseding: operation.supersedes)
-      try StatusRegisters(db: db).store(
-        register, record: record.num, person: operation.person, newSeq: (operation.dot, seq), now: now)
+      let registers = StatusRegisters(db: db)
+      var (history, seqs) = try registers.load(record: record.num, person: operation.person)
+      history.write(entry(operation, status), superseding: operation.supersedes)
+      seqs[operation.dot] = seq
+      try registers.store(history, seqs: seqs, record: record.num, person: operation.person, now: now)
     }
   }
 

@@ -118,39 +118,77 @@ struct NoteRegisters {
   }
 }
 
-/// Reading-status registers, one per (record, person).
+/// Reading-status histories, one per (record, person).
 struct StatusRegisters {
   let db: Database
 
-  func load(record: Int64, person: String) throws -> LoadedRegister<ReadingStatus> {
-    try fetchEntries(
+  func load(record: Int64, person: String) throws -> (history: StatusHistory, seqs: [Dot: Int64]) {
+    var supersededAt: [Dot: HLCTimestamp] = [:]
+    let loaded = try fetchEntries(
       db,
       sql: """
-        SELECT \(entryColumns), e.status AS status FROM status_entry e
+        SELECT \(entryColumns), e.status AS status, e.superseded_at AS superseded_at FROM status_entry e
         JOIN operation o ON o.seq = e.op JOIN replica r ON r.num = o.replica WHERE e.record = ? AND e.person = ?
         """, arguments: [record, person]
-    ) { row in ReadingStatus(rawValue: row["status"]) ?? .unread }
-  }
-
-  /// Writes the entries and the effective status as of `now`.
-  func store(_ loaded: LoadedRegister<ReadingStatus>, record: Int64, person: String, newSeq: (Dot, Int64), now: HLCTimestamp)
-    throws
-  {
-    try db.execute(sql: "DELETE FROM status_entry WHERE record = ? AND person = ?", arguments: [record, person])
-    for (seq, entry) in loaded.rows(adding: newSeq) {
-      try db.execute(
-        sql: "INSERT INTO status_entry (record, person, op, hlc, status) VALUES (?, ?, ?, ?, ?)",
-        arguments: [record, person, seq, Int64(entry.timestamp.packed), entry.value.rawValue])
+    ) { row in
+      if let at = row["superseded_at"] as Int64? {
+        supersededAt[Dot(replica: ReplicaID(hex: row["replica"])!, counter: UInt64(row["counter"] as Int64))] =
+          HLCTimestamp(packed: UInt64(at))
+      }
+      return ReadingStatus(rawValue: row["status"]) ?? .unread
     }
-    try refresh(record: record, person: person, register: loaded.register, now: now)
+    return (StatusHistory(entries: loaded.register.entries, supersededAt: supersededAt), loaded.seqs)
   }
 
-  func refresh(record: Int64, person: String, register: MultiValueRegister<ReadingStatus>, now: HLCTimestamp) throws {
-    let effective = StatusRule.effective(register, now: now)
+  /// Writes the history and the effective status as of `now`.
+  func store(_ history: StatusHistory, seqs: [Dot: Int64], record: Int64, person: String, now: HLCTimestamp) throws {
+    try db.execute(sql: "DELETE FROM status_entry WHERE record = ? AND person = ?", arguments: [record, person])
+    for entry in history.entries {
+      try db.execute(
+        sql: "INSERT INTO status_entry (record, person, op, hlc, status, superseded_at) VALUES (?, ?, ?, ?, ?, ?)",
+        arguments: [
+          record, person, seqs[entry.dot]!, Int64(entry.timestamp.packed), entry.value.rawValue,
+          history.supersededAt[entry.dot].map { Int64($0.packed) },
+        ])
+    }
+    try refresh(record: record, person: person, history: history, now: now)
+  }
+
+  func refresh(record: Int64, person: String, history: StatusHistory, now: HLCTimestamp) throws {
     try db.execute(
       sql: """
         INSERT INTO status (record, person, status) VALUES (?, ?, ?)
         ON CONFLICT(record, person) DO UPDATE SET status = excluded.status
-        """, arguments: [record, person, effective.status.rawValue])
+        """, arguments: [record, person, history.effective(now: now).status.rawValue])
+  }
+}
+
+/// A record's additions of one tag, as an observed-remove set.
+struct TagRegisters {
+  let db: Database
+
+  func load(record: Int64, key: String) throws -> (set: ObservedRemoveSet<String>, seqs: [Dot: Int64]) {
+    var set = ObservedRemoveSet<String>()
+    var seqs: [Dot: Int64] = [:]
+    for row in try Row.fetchAll(
+      db,
+      sql: """
+        SELECT o.seq, r.id, o.counter FROM tag_entry t JOIN operation o ON o.seq = t.op
+        JOIN replica r ON r.num = o.replica WHERE t.record = ? AND t.key = ?
+        """, arguments: [record, key])
+    {
+      let dot = Dot(replica: ReplicaID(hex: row[1])!, counter: UInt64(row[2] as Int64))
+      set.add(key, dot: dot)
+      seqs[dot] = row[0]
+    }
+    return (set, seqs)
+  }
+
+  func store(_ tags: (set: ObservedRemoveSet<String>, seqs: [Dot: Int64]), record: Int64, key: String) throws {
+    try db.execute(sql: "DELETE FROM tag_entry WHERE record = ? AND key = ?", arguments: [record, key])
+    for dot in tags.set.observedAdditions(of: key) {
+      try db.execute(
+        sql: "INSERT INTO tag_entry (record, key, op) VALUES (?, ?, ?)", arguments: [record, key, tags.seqs[dot]!])
+    }
   }
 }

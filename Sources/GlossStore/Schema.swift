@@ -146,8 +146,10 @@ public enum Schema {
       op INTEGER NOT NULL REFERENCES operation(seq),
       hlc INTEGER NOT NULL,
       status TEXT NOT NULL,
+      superseded_at INTEGER,
       PRIMARY KEY (record, person, op)
     ) WITHOUT ROWID;
+    CREATE INDEX status_entry_hlc ON status_entry(hlc);
     CREATE TABLE status (
       record INTEGER NOT NULL REFERENCES record(num),
       person TEXT NOT NULL,

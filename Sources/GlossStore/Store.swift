@@ -31,7 +31,7 @@ public final class Store: Sendable {
     self.path = path
     self.wallClock = wallClock
     var configuration = Configuration()
-    configuration.journalMode = .wal
+    if path != ":memory:" { configuration.journalMode = .wal }
     configuration.busyMode = .timeout(10)
     configuration.foreignKeysEnabled = false
     if path != ":memory:" {
@@ -48,6 +48,7 @@ public final class Store: Sendable {
       queue = try path == ":memory:" ? DatabaseQueue(configuration: configuration) : DatabaseQueue(path: path, configuration: configuration)
       try Schema.migrator.migrate(queue)
       local = try queue.write { db in try Self.loadOrCreateIdentity(db, person: person) }
+      try refreshDueStatuses()
     } catch let error as DatabaseError {
       throw StoreError("\(path) is not a usable Gloss store (\(error.message ?? "\(error)")); name another file with --store")
     }
@@ -61,6 +62,33 @@ public final class Store: Sendable {
     let id = ReplicaID.random()
     try db.execute(sql: "INSERT INTO replica (id, person, is_local) VALUES (?, ?, 1)", arguments: [id.hex, name])
     return LocalReplica(id: id, person: name)
+  }
+
+  /// Statuses stamped too far in the future did not count when they arrived; once the
+  /// clock has caught up with them, their registers are read again. Entries that may have
+  /// been early are exactly those beyond the last check plus the allowed drift.
+  private func refreshDueStatuses() throws {
+    let now = wallClock()
+    try queue.write { db in
+      let checked = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'status_checked'").flatMap(UInt64.init) ?? 0
+      let low = HLCTimestamp(milliseconds: min(checked + HybridLogicalClock.defaultMaximumDrift, (1 << 48) - 1))
+      let high = HLCTimestamp(milliseconds: now + HybridLogicalClock.defaultMaximumDrift, logical: .max)
+      let due = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT DISTINCT record, person FROM status_entry
+          WHERE (hlc > ?1 AND hlc <= ?2) OR (superseded_at > ?1 AND superseded_at <= ?2)
+          """,
+        arguments: [Int64(low.packed), Int64(high.packed)])
+      let registers = StatusRegisters(db: db)
+      for row in due {
+        let history = try registers.load(record: row["record"], person: row["person"]).history
+        try registers.refresh(record: row["record"], person: row["person"], history: history, now: HLCTimestamp(milliseconds: now))
+      }
+      try db.execute(
+        sql: "INSERT INTO meta (key, value) VALUES ('status_checked', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        arguments: [String(now)])
+    }
   }
 
   /// Runs `body` in one transaction: everything it commits lands together or not at all.

@@ -90,25 +90,43 @@ public struct StoreReader {
     ).compactMap(RecordField.init(rawValue:))
   }
 
-  /// Records matching a compiled query, newest first unless the query ranks by relevance.
-  public func records(_ query: CompiledQuery, limit: Int?) throws -> [RecordView] {
-    var sql = "SELECT \(query.distinct ? "DISTINCT " : "")\(Self.qualifiedColumns) FROM record"
+  /// Records matching a compiled query, newest first, or by relevance for words alone;
+  /// `more` says whether records beyond `limit` match.
+  public func records(_ query: CompiledQuery, limit: Int?) throws -> (records: [RecordView], more: Bool) {
+    if let match = query.rankedMatch { return try ranked(match, limit: limit ?? Int.max / 2) }
+    var sql = "SELECT \(Self.qualifiedColumns) FROM record"
     if let join = query.join { sql += " " + join }
     if !query.conditions.isEmpty { sql += " WHERE " + query.conditions }
     sql += " ORDER BY " + (query.order ?? "record.year DESC, record.date DESC, record.num")
     var arguments: [any DatabaseValueConvertible] = query.arguments
     if let limit {
       sql += " LIMIT ?"
-      arguments += [limit]
+      arguments += [limit + 1]
     }
-    return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.view)
+    var records = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.view)
+    let more = limit.map { records.count > $0 } ?? false
+    if more { records.removeLast() }
+    return (records, more)
   }
 
-  public func count(_ query: CompiledQuery) throws -> Int {
-    var sql = "SELECT count(\(query.distinct ? "DISTINCT record.num" : "*")) FROM record"
-    if let join = query.join { sql += " " + join }
-    if !query.conditions.isEmpty { sql += " WHERE " + query.conditions }
-    return try Int.fetchOne(db, sql: sql, arguments: StatementArguments(query.arguments)) ?? 0
+  /// Records whose notes match come first (a person's own words about a paper), then
+  /// records by FTS5's bm25 rank, which FTS5 computes and sorts itself under LIMIT.
+  private func ranked(_ match: String, limit: Int) throws -> (records: [RecordView], more: Bool) {
+    var nums = try Int64.fetchAll(
+      db,
+      sql: """
+        SELECT note.record FROM note_fts JOIN note ON note.num = note_fts.rowid
+        WHERE note_fts MATCH ? AND note.state <> 'deleted' GROUP BY note.record ORDER BY min(note_fts.rank) LIMIT ?
+        """, arguments: [match, limit + 1])
+    var seen = Set(nums)
+    let hits = try Int64.fetchAll(
+      db, sql: "SELECT rowid FROM record_fts WHERE record_fts MATCH ? ORDER BY rank LIMIT ?",
+      arguments: [match, limit + 1 + nums.count])
+    for num in hits where seen.insert(num).inserted { nums.append(num) }
+    let more = nums.count > limit
+    let statement = try db.cachedStatement(sql: "SELECT \(Self.recordColumns) FROM record WHERE num = ?")
+    let records = try nums.prefix(limit).compactMap { num in try Row.fetchOne(statement, arguments: [num]).map(Self.view) }
+    return (records, more)
   }
 
   public func recordCount() throws -> Int { try Int.fetchOne(db, sql: "SELECT count(*) FROM record") ?? 0 }

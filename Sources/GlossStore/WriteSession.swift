@@ -9,19 +9,24 @@ public final class WriteSession {
   var applier: OperationApplier
   private var hlc: HybridLogicalClock
   private var counter: UInt64
-  private let now: @Sendable () -> UInt64
-  public private(set) var committed: [Op] = []
+  private let nowMilliseconds: @Sendable () -> UInt64
 
   init(db: Database, local: LocalReplica, now: @escaping @Sendable () -> UInt64) throws {
     self.db = db
     self.local = local
-    self.now = now
+    nowMilliseconds = now
     applier = try OperationApplier(db: db)
     hlc = HybridLogicalClock(last: try StoreReader(db: db).lastTimestamp())
     counter = applier.clock[local.id]
   }
 
   public var reader: StoreReader { StoreReader(db: db) }
+
+  /// The dot the next local operation will get: a note's id derives from it.
+  public var nextDot: Dot { Dot(replica: local.id, counter: counter + 1) }
+
+  /// This replica's clock now, for rules that compare against the reader's time.
+  public var now: HLCTimestamp { max(hlc.last, HLCTimestamp(milliseconds: nowMilliseconds())) }
 
   /// Stamps, logs and applies one local operation.
   @discardableResult
@@ -30,18 +35,17 @@ public final class WriteSession {
   {
     counter += 1
     let operation = Op(
-      dot: Dot(replica: local.id, counter: counter), timestamp: hlc.tick(now: now()), person: local.person,
+      dot: Dot(replica: local.id, counter: counter), timestamp: hlc.tick(now: nowMilliseconds()), person: local.person,
       target: target, body: body, supersedes: supersedes, requires: requires)
     try applier.applyNew(operation, now: hlc.last)
-    committed.append(operation)
     return operation
   }
 
   /// Applies a peer's operation whose dependencies are all applied; advances this
   /// replica's clock past its timestamp unless that is implausibly far ahead.
   public func applyRemote(_ operation: Op) throws {
-    hlc.observe(operation.timestamp, now: now())
-    try applier.applyNew(operation, now: HLCTimestamp(milliseconds: now()))
+    hlc.observe(operation.timestamp, now: nowMilliseconds())
+    try applier.applyNew(operation, now: now)
   }
 
   public var clock: VectorClock { applier.clock }

@@ -15,11 +15,8 @@ struct ListCommand: ParsableCommand {
   func run() throws {
     let store = try storeOptions.open()
     let compiled = try QueryCompiler(person: store.local.person).compile(query.joined(separator: " "), ranked: false)
-    let (records, total) = try store.read { reader in
-      let records = try reader.records(compiled, limit: limit)
-      return (records, limit.map { _ in (try? reader.count(compiled)) ?? 0 })
-    }
-    RecordListing.print(records, mode: format.mode, total: total, limit: limit)
+    let (records, more) = try store.read { reader in try reader.records(compiled, limit: limit) }
+    RecordListing.print(records, mode: format.mode, more: more)
   }
 }
 
@@ -46,9 +43,7 @@ struct SearchCommand: ParsableCommand {
   func run() throws {
     let store = try storeOptions.open()
     let compiled = try QueryCompiler(person: store.local.person).compile(words.joined(separator: " "), ranked: true)
-    let (records, total) = try store.read { reader in
-      (try reader.records(compiled, limit: limit), try reader.count(compiled))
-    }
-    RecordListing.print(records, mode: format.mode, total: total, limit: limit)
+    let (records, more) = try store.read { reader in try reader.records(compiled, limit: limit) }
+    RecordListing.print(records, mode: format.mode, more: more)
   }
 }

@@ -4,7 +4,7 @@ import GlossStore
 
 /// How `list` and `search` print records: one table row each, or the JSON array.
 enum RecordListing {
-  static func print(_ records: [RecordView], mode: OutputMode, total: Int?, limit: Int?) {
+  static func print(_ records: [RecordView], mode: OutputMode, more: Bool) {
     let context = CommandContext.current
     let output = context.output
     if mode == .json {
@@ -21,8 +21,8 @@ enum RecordListing {
         return [record.id, p.year.map(String.init) ?? "", author, p.title + flag, p.journal]
       }, flexibleColumn: 3)
     for line in table.render(mode, width: Terminal.width(), color: Terminal.colorEnabled) { output.line(line) }
-    if mode == .table, let total, let limit, total > limit {
-      output.line(Style.dim.apply("… \(total - limit) more; use --limit to see them"))
+    if mode == .table, more {
+      output.line(Style.dim.apply("… more match; raise --limit to see them"))
     }
   }
 }

@@ -4,15 +4,15 @@ public struct CompiledQuery: Sendable {
   public var conditions: String
   public var arguments: [String]
   public var order: String?
-  /// The join can yield a record more than once (a record matching through two notes).
-  public var distinct: Bool
+  /// Set for a query of words alone: the FTS5 query to rank by relevance.
+  public var rankedMatch: String?
 
-  public init(join: String? = nil, conditions: String = "", arguments: [String] = [], order: String? = nil, distinct: Bool = false) {
+  public init(join: String? = nil, conditions: String = "", arguments: [String] = [], order: String? = nil, rankedMatch: String? = nil) {
     self.join = join
     self.conditions = conditions
     self.arguments = arguments
     self.order = order
-    self.distinct = distinct
+    self.rankedMatch = rankedMatch
   }
 
   public static let all = CompiledQuery()

@@ -15,12 +15,7 @@ public struct QueryCompiler {
   public func compile(_ text: String, ranked: Bool) throws(QuerySyntaxError) -> CompiledQuery {
     guard let expression = try QueryParser.parse(text) else { return .all }
     if ranked, case .text(let terms) = expression {
-      let match = try ftsString(terms, column: 1, query: text)
-      return CompiledQuery(
-        join: "JOIN (SELECT rowid AS hit, rank AS score FROM record_fts WHERE record_fts MATCH ?"
-          + " UNION ALL SELECT note.record, 0 FROM note_fts JOIN note ON note.num = note_fts.rowid"
-          + " WHERE note_fts MATCH ? AND note.state <> 'deleted') AS hits ON hits.hit = record.num",
-        conditions: "", arguments: [match, match], order: "hits.score, record.num DESC", distinct: true)
+      return CompiledQuery(rankedMatch: try ftsString(terms, column: 1, query: text))
     }
     var arguments: [String] = []
     let conditions = try sql(expression, &arguments, query: text)

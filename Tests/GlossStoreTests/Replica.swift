@@ -1,0 +1,65 @@
+import Foundation
+import GlossCore
+import GlossStore
+import Synchronization
+
+/// A wall clock tests can move, shared by simulated replicas.
+final class TestClock: Sendable {
+  private let value = Mutex<UInt64>(1_700_000_000_000)
+  func now() -> UInt64 { value.withLock { $0 } }
+  func advance(_ milliseconds: Int64) {
+    value.withLock { $0 = UInt64(max(0, Int64($0) + milliseconds)) }
+  }
+}
+
+/// One simulated peer: an in-memory store with its own person and clock.
+struct Replica {
+  let store: Store
+  var person: String { store.local.person }
+
+  init(person: String, clock: TestClock) throws {
+    store = try Store(path: ":memory:", person: person, wallClock: { clock.now() })
+  }
+
+  /// Everything in this replica's log, in causal order.
+  func allOperations() throws -> [Op] { try store.read { try $0.operations(missingFrom: VectorClock()) } }
+
+  @discardableResult
+  func receive(_ operations: [Op]) throws -> ReceiveSummary { try store.write { try $0.receive(operations) } }
+
+  /// Receives everything `other` has.
+  @discardableResult
+  func pull(from other: Replica) throws -> ReceiveSummary { try receive(other.allOperations()) }
+
+  func dump() throws -> String { try store.read { try $0.dump() }.canonical }
+
+  func record(_ id: String) throws -> RecordRef { try store.read { try $0.resolveRecord(id) } }
+
+  func importPublications(_ publications: [Publication]) throws {
+    try store.write { session in
+      var importer = RecordImporter(session: session)
+      for publication in publications { try importer.add(publication) }
+    }
+  }
+}
+
+enum Samples {
+  static let publications = [
+    Publication(
+      authors: ["Bruix J", "Qin S"], etAl: true, title: "Regorafenib for patients with hepatocellular carcinoma",
+      journal: "Lancet", year: 2017, date: "2017", volume: "389", issue: "10064", pages: "56-66", pubmed: true,
+      abstract: [
+        AbstractSection(label: "BACKGROUND", text: "There are no systemic treatments after sorafenib."),
+        AbstractSection(label: "FINDINGS", text: "Regorafenib improved overall survival with a hazard ratio of 0·63."),
+      ], topics: ["Sorafenib (Nexavar)"], sources: ["cancerindex-sorafenib.txt"]),
+    Publication(
+      authors: ["Antoniou EA"], title: "Remission of Psoriasis in a Patient Treated with Sorafenib", journal: "In Vivo",
+      year: 2016, date: "2016 09-10", volume: "30", issue: "5", pages: "677-80", pubmed: true,
+      abstract: [AbstractSection(label: nil, text: "Psoriasis is a chronic, immune-mediated disease.")],
+      topics: ["Sorafenib (Nexavar)"], sources: ["cancerindex-sorafenib.txt"]),
+    Publication(
+      authors: [], title: "Sorafenib (NEXAVAR) and differentiated thyroid cancer", journal: "Prescrire Int", year: 2016,
+      date: "2016", volume: "25", issue: "168", pages: "37", pubmed: true, topics: ["Sorafenib (Nexavar)"],
+      sources: ["cancerindex-sorafenib.txt"]),
+  ]
+}
