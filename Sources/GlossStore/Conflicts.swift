@@ -44,7 +44,7 @@ extension StoreReader {
       sql += " WHERE e.record = ?"
       arguments.append(record.num)
     }
-    for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
+    for row in try db.rows(sql: sql, arguments: StatementArguments(arguments)) {
       guard let field = RecordField(rawValue: row["field"]) else { continue }
       let ref = RecordRef(num: row["num"], id: row["id"], origin: row["origin"])
       let register = try fieldRegister(record: ref, field: field)
@@ -66,7 +66,7 @@ extension StoreReader {
       noteSQL += " AND n.record = ?"
       noteArguments.append(record.num)
     }
-    for row in try Row.fetchAll(db, sql: noteSQL, arguments: StatementArguments(noteArguments)) {
+    for row in try db.rows(sql: noteSQL, arguments: StatementArguments(noteArguments)) {
       let note = try resolveNote(row["id"])
       let register = try noteRegister(note)
       result.append(

@@ -21,8 +21,7 @@ extension StoreReader {
     func sortedEntries(_ entries: [(Dot, JSONValue)]) -> JSONValue { .array(entries.sorted { $0.0 < $1.0 }.map(\.1)) }
 
     var fieldRows: [Int64: [String: [(Dot, JSONValue)]]] = [:]
-    for row in try Row.fetchAll(
-      db,
+    for row in try db.rows(
       sql: """
         SELECT e.record, e.field, e.value, \(entrySQL) FROM field_entry e
         JOIN operation o ON o.seq = e.op JOIN replica r ON r.num = o.replica
@@ -33,8 +32,7 @@ extension StoreReader {
     }
     var tagRows: [Int64: [String: [Dot]]] = [:]
     var tagDisplay: [String: String] = [:]
-    for row in try Row.fetchAll(
-      db,
+    for row in try db.rows(
       sql: """
         SELECT t.record, t.key, tag.display, \(entrySQL) FROM tag_entry t JOIN tag ON tag.key = t.key
         JOIN operation o ON o.seq = t.op JOIN replica r ON r.num = o.replica
@@ -44,8 +42,7 @@ extension StoreReader {
       tagDisplay[row["key"]] = row["display"]
     }
     var noteEntries: [Int64: [(Dot, JSONValue)]] = [:]
-    for row in try Row.fetchAll(
-      db,
+    for row in try db.rows(
       sql: """
         SELECT e.note, e.deleted, e.body, \(entrySQL) FROM note_entry e
         JOIN operation o ON o.seq = e.op JOIN replica r ON r.num = o.replica
@@ -56,8 +53,7 @@ extension StoreReader {
         entry(row, deleted ? ["deleted": .bool(true)] : ["body": .string(row["body"])]))
     }
     var notes: [Int64: [JSONValue]] = [:]
-    for row in try Row.fetchAll(
-      db,
+    for row in try db.rows(
       sql: """
         SELECT n.num, n.id, n.record, n.author, n.anchor, n.state, \(entrySQL) FROM note n
         JOIN operation o ON o.seq = n.origin JOIN replica r ON r.num = o.replica ORDER BY n.id
@@ -72,8 +68,7 @@ extension StoreReader {
         ]))
     }
     var statusRows: [Int64: [String: [(Dot, JSONValue)]]] = [:]
-    for row in try Row.fetchAll(
-      db,
+    for row in try db.rows(
       sql: """
         SELECT e.record, e.person AS owner, e.status, e.superseded_at, \(entrySQL) FROM status_entry e
         JOIN operation o ON o.seq = e.op JOIN replica r ON r.num = o.replica
@@ -84,8 +79,7 @@ extension StoreReader {
     }
 
     var records: [JSONValue] = []
-    for row in try Row.fetchAll(
-      db,
+    for row in try db.rows(
       sql: """
         SELECT \(Self.qualifiedColumns), \(entrySQL) FROM record
         JOIN operation o ON o.seq = record.origin JOIN replica r ON r.num = o.replica ORDER BY record.id

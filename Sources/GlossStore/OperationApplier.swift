@@ -16,7 +16,7 @@ struct OperationApplier {
   init(db: Database) throws {
     self.db = db
     var clock = VectorClock()
-    for row in try Row.fetchAll(db, sql: "SELECT r.num, r.id, c.counter FROM clock c JOIN replica r ON r.num = c.replica") {
+    for row in try db.rows(sql: "SELECT r.num, r.id, c.counter FROM clock c JOIN replica r ON r.num = c.replica") {
       let id = ReplicaID(hex: row["id"])!
       clock[id] = UInt64(row["counter"] as Int64)
       replicaNums[id] = row["num"]
@@ -26,11 +26,11 @@ struct OperationApplier {
 
   mutating func replicaNum(_ id: ReplicaID, person: String) throws -> Int64 {
     if let num = replicaNums[id] { return num }
-    if let num = try Int64.fetchOne(db, sql: "SELECT num FROM replica WHERE id = ?", arguments: [id.hex]) {
+    if let num: Int64 = try db.row(sql: "SELECT num FROM replica WHERE id = ?", arguments: [id.hex])?[0] {
       replicaNums[id] = num
       return num
     }
-    try db.execute(sql: "INSERT INTO replica (id, person) VALUES (?, ?)", arguments: [id.hex, person])
+    try db.exec(sql: "INSERT INTO replica (id, person) VALUES (?, ?)", arguments: [id.hex, person])
     replicaNums[id] = db.lastInsertedRowID
     return db.lastInsertedRowID
   }
@@ -67,8 +67,7 @@ struct OperationApplier {
   /// Writes the clock entries changed since the last flush.
   mutating func flush() throws {
     for replica in dirtyClock {
-      try db.execute(
-        sql: "INSERT INTO clock (replica, counter) VALUES (?, ?) ON CONFLICT(replica) DO UPDATE SET counter = excluded.counter",
+      try db.exec(sql: "INSERT INTO clock (replica, counter) VALUES (?, ?) ON CONFLICT(replica) DO UPDATE SET counter = excluded.counter",
         arguments: [replicaNums[replica]!, Int64(clock[replica])])
     }
     dirtyClock.removeAll()
@@ -90,8 +89,7 @@ struct OperationApplier {
       tags.set.add(key, dot: operation.dot)
       tags.seqs[operation.dot] = seq
       try TagRegisters(db: db).store(tags, record: record.num, key: key)
-      try db.execute(
-        sql: """
+      try db.exec(sql: """
           INSERT INTO tag (key, display, first_hlc, first_replica) VALUES (?, ?, ?, ?)
           ON CONFLICT(key) DO UPDATE SET display = excluded.display, first_hlc = excluded.first_hlc,
             first_replica = excluded.first_replica
@@ -106,11 +104,9 @@ struct OperationApplier {
       try TagRegisters(db: db).store(tags, record: record.num, key: key)
     case .createNote(let recordID, let text, let anchor):
       let record = try requireRecord(recordID.text)
-      try db.execute(
-        sql: "INSERT INTO note (id, record, origin, author, anchor, body, state) VALUES (?, ?, ?, ?, ?, ?, 'live')",
+      try db.exec(sql: "INSERT INTO note (id, record, origin, author, anchor, body, state) VALUES (?, ?, ?, ?, ?, ?, 'live')",
         arguments: [operation.target, record.num, seq, operation.person, anchor?.json.canonical, text])
-      try db.execute(
-        sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, 0, ?)",
+      try db.exec(sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, 0, ?)",
         arguments: [db.lastInsertedRowID, seq, text])
     case .editNote(let text):
       try writeNote(operation, seq: seq, content: .text(text))
@@ -162,9 +158,8 @@ struct OperationApplier {
       register.write(entry(operation, publication.value(of: field)), superseding: operation.supersedes)
       try registers.store(register, record: existing, field: field, newSeq: (operation.dot, seq))
     }
-    let row = try Row.fetchOne(db, sql: "SELECT topics, sources FROM record WHERE num = ?", arguments: [existing.num])!
-    try db.execute(
-      sql: "UPDATE record SET topics = ?, sources = ? WHERE num = ?",
+    let row = try db.row(sql: "SELECT topics, sources FROM record WHERE num = ?", arguments: [existing.num])!
+    try db.exec(sql: "UPDATE record SET topics = ?, sources = ? WHERE num = ?",
       arguments: [
         RecordColumns.joinSet(RecordColumns.splitSet(row["topics"]) + publication.topics),
         RecordColumns.joinSet(RecordColumns.splitSet(row["sources"]) + publication.sources), existing.num,

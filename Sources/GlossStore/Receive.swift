@@ -22,7 +22,7 @@ extension WriteSession {
     var summary = ReceiveSummary()
     let conflictsBefore = try reader.conflictCount()
     var waiting: [Dot: Op] = [:]
-    for row in try Row.fetchAll(db, sql: "SELECT operation FROM pending") {
+    for row in try db.rows(sql: "SELECT operation FROM pending") {
       let op = try Op(json: try JSONValue(parsing: row[0]))
       waiting[op.dot] = op
     }
@@ -58,7 +58,7 @@ extension WriteSession {
       }
     }
     summary.new += appliedPending
-    try db.execute(sql: "DELETE FROM pending")
+    try db.exec(sql: "DELETE FROM pending")
     let insert = try db.cachedStatement(sql: "INSERT INTO pending (replica, counter, operation) VALUES (?, ?, ?)")
     for op in waiting.values.sorted(by: { $0.dot < $1.dot }) {
       try insert.execute(arguments: [op.dot.replica.hex, Int64(op.dot.counter), op.json.canonical])
@@ -72,7 +72,7 @@ extension WriteSession {
   /// A replica's person never changes, so an operation claiming another person for a
   /// known replica is refused rather than allowed to write someone else's status.
   private func checkPerson(_ op: Op) throws {
-    if let person = try String.fetchOne(db, sql: "SELECT person FROM replica WHERE id = ?", arguments: [op.dot.replica.hex]),
+    if let person: String = try db.row(sql: "SELECT person FROM replica WHERE id = ?", arguments: [op.dot.replica.hex])?[0],
       person != op.person
     {
       throw StoreError(
@@ -104,8 +104,7 @@ extension StoreReader {
   /// replica ascending, and the local log order is causal).
   public func operations(missingFrom peer: VectorClock) throws -> [Op] {
     var result: [Op] = []
-    for row in try Row.fetchAll(
-      db,
+    for row in try db.rows(
       sql: """
         SELECT r.id AS replica, o.counter, o.hlc, o.person, o.kind, o.target, o.payload, o.supersedes, o.requires
         FROM operation o JOIN replica r ON r.num = o.replica ORDER BY o.seq

@@ -23,7 +23,7 @@ private func fetchEntries<Value>(
 ) throws -> LoadedRegister<Value> {
   var entries: [RegisterEntry<Value>] = []
   var seqs: [Dot: Int64] = [:]
-  for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+  for row in try db.rows(sql: sql, arguments: arguments) {
     let dot = Dot(replica: ReplicaID(hex: row["replica"])!, counter: UInt64(row["counter"] as Int64))
     entries.append(
       RegisterEntry(
@@ -60,14 +60,13 @@ struct FieldRegisters {
 
   /// Writes the register's entries and puts its winner in the record's column.
   func store(_ loaded: LoadedRegister<JSONValue>, record: RecordRef, field: RecordField, newSeq: (Dot, Int64)) throws {
-    try db.execute(sql: "DELETE FROM field_entry WHERE record = ? AND field = ?", arguments: [record.num, field.rawValue])
+    try db.exec(sql: "DELETE FROM field_entry WHERE record = ? AND field = ?", arguments: [record.num, field.rawValue])
     let insert = try db.cachedStatement(sql: "INSERT INTO field_entry (record, field, op, value) VALUES (?, ?, ?, ?)")
     for (seq, entry) in loaded.rows(adding: newSeq) {
       try insert.execute(arguments: [record.num, field.rawValue, seq, entry.value.canonical])
     }
     guard let winner = loaded.register.winner else { return }
-    try db.execute(
-      sql: "UPDATE record SET \(RecordColumns.names[field]!) = ? WHERE num = ?",
+    try db.exec(sql: "UPDATE record SET \(RecordColumns.names[field]!) = ? WHERE num = ?",
       arguments: [Self.columnValue(field, winner.value), record.num])
   }
 
@@ -106,14 +105,12 @@ struct NoteRegisters {
   }
 
   func store(_ loaded: LoadedRegister<NoteContent>, note: Int64, newSeq: (Dot, Int64)) throws {
-    try db.execute(sql: "DELETE FROM note_entry WHERE note = ?", arguments: [note])
+    try db.exec(sql: "DELETE FROM note_entry WHERE note = ?", arguments: [note])
     for (seq, entry) in loaded.rows(adding: newSeq) {
-      try db.execute(
-        sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, ?, ?)",
+      try db.exec(sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, ?, ?)",
         arguments: [note, seq, entry.value == .deleted, entry.value.text ?? ""])
     }
-    try db.execute(
-      sql: "UPDATE note SET body = ?, state = ? WHERE num = ?",
+    try db.exec(sql: "UPDATE note SET body = ?, state = ? WHERE num = ?",
       arguments: [NoteState.shownBody(loaded.register), NoteState(loaded.register).rawValue, note])
   }
 }
@@ -142,10 +139,9 @@ struct StatusRegisters {
 
   /// Writes the history and the effective status as of `now`.
   func store(_ history: StatusHistory, seqs: [Dot: Int64], record: Int64, person: String, now: HLCTimestamp) throws {
-    try db.execute(sql: "DELETE FROM status_entry WHERE record = ? AND person = ?", arguments: [record, person])
+    try db.exec(sql: "DELETE FROM status_entry WHERE record = ? AND person = ?", arguments: [record, person])
     for entry in history.entries {
-      try db.execute(
-        sql: "INSERT INTO status_entry (record, person, op, hlc, status, superseded_at) VALUES (?, ?, ?, ?, ?, ?)",
+      try db.exec(sql: "INSERT INTO status_entry (record, person, op, hlc, status, superseded_at) VALUES (?, ?, ?, ?, ?, ?)",
         arguments: [
           record, person, seqs[entry.dot]!, Int64(entry.timestamp.packed), entry.value.rawValue,
           history.supersededAt[entry.dot].map { Int64($0.packed) },
@@ -155,8 +151,7 @@ struct StatusRegisters {
   }
 
   func refresh(record: Int64, person: String, history: StatusHistory, now: HLCTimestamp) throws {
-    try db.execute(
-      sql: """
+    try db.exec(sql: """
         INSERT INTO status (record, person, status) VALUES (?, ?, ?)
         ON CONFLICT(record, person) DO UPDATE SET status = excluded.status
         """, arguments: [record, person, history.effective(now: now).status.rawValue])
@@ -170,8 +165,7 @@ struct TagRegisters {
   func load(record: Int64, key: String) throws -> (set: ObservedRemoveSet<String>, seqs: [Dot: Int64]) {
     var set = ObservedRemoveSet<String>()
     var seqs: [Dot: Int64] = [:]
-    for row in try Row.fetchAll(
-      db,
+    for row in try db.rows(
       sql: """
         SELECT o.seq, r.id, o.counter FROM tag_entry t JOIN operation o ON o.seq = t.op
         JOIN replica r ON r.num = o.replica WHERE t.record = ? AND t.key = ?
@@ -185,10 +179,9 @@ struct TagRegisters {
   }
 
   func store(_ tags: (set: ObservedRemoveSet<String>, seqs: [Dot: Int64]), record: Int64, key: String) throws {
-    try db.execute(sql: "DELETE FROM tag_entry WHERE record = ? AND key = ?", arguments: [record, key])
+    try db.exec(sql: "DELETE FROM tag_entry WHERE record = ? AND key = ?", arguments: [record, key])
     for dot in tags.set.observedAdditions(of: key) {
-      try db.execute(
-        sql: "INSERT INTO tag_entry (record, key, op) VALUES (?, ?, ?)", arguments: [record, key, tags.seqs[dot]!])
+      try db.exec(sql: "INSERT INTO tag_entry (record, key, op) VALUES (?, ?, ?)", arguments: [record, key, tags.seqs[dot]!])
     }
   }
 }

@@ -55,12 +55,12 @@ public final class Store: Sendable {
   }
 
   private static func loadOrCreateIdentity(_ db: Database, person: String?) throws -> LocalReplica {
-    if let row = try Row.fetchOne(db, sql: "SELECT id, person FROM replica WHERE is_local = 1") {
+    if let row = try db.row(sql: "SELECT id, person FROM replica WHERE is_local = 1") {
       return LocalReplica(id: ReplicaID(hex: row["id"])!, person: row["person"])
     }
     let name = person ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "me"
     let id = ReplicaID.random()
-    try db.execute(sql: "INSERT INTO replica (id, person, is_local) VALUES (?, ?, 1)", arguments: [id.hex, name])
+    try db.exec(sql: "INSERT INTO replica (id, person, is_local) VALUES (?, ?, 1)", arguments: [id.hex, name])
     return LocalReplica(id: id, person: name)
   }
 
@@ -73,8 +73,7 @@ public final class Store: Sendable {
       let checked = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'status_checked'").flatMap(UInt64.init) ?? 0
       let low = HLCTimestamp(milliseconds: min(checked + HybridLogicalClock.defaultMaximumDrift, (1 << 48) - 1))
       let high = HLCTimestamp(milliseconds: now + HybridLogicalClock.defaultMaximumDrift, logical: .max)
-      let due = try Row.fetchAll(
-        db,
+      let due = try db.rows(
         sql: """
           SELECT DISTINCT record, person FROM status_entry
           WHERE (hlc > ?1 AND hlc <= ?2) OR (superseded_at > ?1 AND superseded_at <= ?2)
@@ -85,8 +84,7 @@ public final class Store: Sendable {
         let history = try registers.load(record: row["record"], person: row["person"]).history
         try registers.refresh(record: row["record"], person: row["person"], history: history, now: HLCTimestamp(milliseconds: now))
       }
-      try db.execute(
-        sql: "INSERT INTO meta (key, value) VALUES ('status_checked', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      try db.exec(sql: "INSERT INTO meta (key, value) VALUES ('status_checked', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         arguments: [String(now)])
     }
   }
@@ -109,7 +107,7 @@ public final class Store: Sendable {
   /// Runs a person's own SQL on a connection that refuses writes (`PRAGMA query_only`).
   public func readOnlyQuery(_ sql: String) throws -> (columns: [String], rows: [[DatabaseValue]]) {
     try queue.read { db in
-      try db.execute(sql: "PRAGMA query_only = 1")
+      try db.exec(sql: "PRAGMA query_only = 1")
       defer { try? db.execute(sql: "PRAGMA query_only = 0") }
       let statement = try db.makeStatement(sql: sql)
       let rows = try Row.fetchAll(statement)

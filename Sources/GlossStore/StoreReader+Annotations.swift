@@ -4,8 +4,7 @@ import GlossCore
 extension StoreReader {
   /// The dots of a tag's additions on a record: what an untag issued now observes.
   public func tagAdditions(record: RecordRef, key: String) throws -> [Dot] {
-    try Row.fetchAll(
-      db,
+    try db.rows(
       sql: """
         SELECT r.id, o.counter FROM tag_entry t JOIN operation o ON o.seq = t.op JOIN replica r ON r.num = o.replica
         WHERE t.record = ? AND t.key = ?
@@ -15,8 +14,7 @@ extension StoreReader {
 
   /// Each tag in use, in its first spelling, with how many records carry it.
   public func tags() throws -> [(tag: String, count: Int)] {
-    try Row.fetchAll(
-      db,
+    try db.rows(
       sql: """
         SELECT tag.display, count(DISTINCT tag_entry.record) FROM tag_entry JOIN tag ON tag.key = tag_entry.key
         GROUP BY tag_entry.key ORDER BY count(DISTINCT tag_entry.record) DESC, tag.display
@@ -37,8 +35,7 @@ extension StoreReader {
   public func resolveNote(_ text: String) throws -> NoteRef {
     let key = text.lowercased()
     guard key.count >= 4 else { throw StoreError("no note '\(text)': a note id prefix needs at least 4 characters") }
-    let rows = try Row.fetchAll(
-      db,
+    let rows = try db.rows(
       sql: """
         SELECT n.num, n.id, n.record, n.state, r.id AS replica, o.counter FROM note n
         JOIN operation o ON o.seq = n.origin JOIN replica r ON r.num = o.replica
@@ -76,7 +73,7 @@ extension StoreReader {
     if !includeDeleted { conditions.append("n.state <> 'deleted'") }
     if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
     sql += " ORDER BY o.hlc, n.id"
-    return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+    return try db.rows(sql: sql, arguments: StatementArguments(arguments)).map { row in
       let register = try NoteRegisters(db: db).load(note: row["num"]).register
       let anchorText: String? = row["anchor"]
       return NoteView(
@@ -89,16 +86,15 @@ extension StoreReader {
 
   /// Everyone's reading status of a record, from the materialised winners.
   public func statuses(record: Int64) throws -> [(person: String, status: ReadingStatus)] {
-    try Row.fetchAll(
-      db, sql: "SELECT person, status FROM status WHERE record = ? ORDER BY person", arguments: [record]
+    try db.rows(
+      sql: "SELECT person, status FROM status WHERE record = ? ORDER BY person", arguments: [record]
     ).map { ($0[0], ReadingStatus(rawValue: $0[1]) ?? .unread) }
   }
 
   /// Status entries stamped too far ahead of `now` to count yet.
   public func futureStatuses(now: HLCTimestamp) throws -> [(record: String, entry: RegisterEntry<ReadingStatus>)] {
     let horizon = HLCTimestamp(milliseconds: now.milliseconds + HybridLogicalClock.defaultMaximumDrift + 1)
-    return try Row.fetchAll(
-      db,
+    return try db.rows(
       sql: """
         SELECT rec.id AS record_id, r.id AS replica, o.counter, o.hlc, o.person, e.status FROM status_entry e
         JOIN record rec ON rec.num = e.record JOIN operation o ON o.seq = e.op JOIN replica r ON r.num = o.replica

@@ -20,8 +20,8 @@ public struct StoreReader {
   public func resolveRecord(_ text: String) throws -> RecordRef {
     let key = text.lowercased()
     if key.count >= 4, key.count <= RecordID.length, key.allSatisfy({ $0.isASCII && ($0.isLetter || ("2"..."7").contains($0)) }) {
-      let rows = try Row.fetchAll(
-        db, sql: "SELECT num, id, origin FROM record WHERE id >= ? AND id < ? ORDER BY id LIMIT 11",
+      let rows = try db.rows(
+        sql: "SELECT num, id, origin FROM record WHERE id >= ? AND id < ? ORDER BY id LIMIT 11",
         arguments: [key, key + "~"])
       if rows.count == 1 { return RecordRef(num: rows[0]["num"], id: rows[0]["id"], origin: rows[0]["origin"]) }
       if rows.count > 1 {
@@ -31,8 +31,8 @@ public struct StoreReader {
             + shown.joined(separator: "\n") + "\ntype more characters of the id")
       }
     }
-    let rows = try Row.fetchAll(
-      db, sql: "SELECT num, id, origin FROM record WHERE citekey = ? ORDER BY id LIMIT 11", arguments: [key])
+    let rows = try db.rows(
+      sql: "SELECT num, id, origin FROM record WHERE citekey = ? ORDER BY id LIMIT 11", arguments: [key])
     if rows.count == 1 { return RecordRef(num: rows[0]["num"], id: rows[0]["id"], origin: rows[0]["origin"]) }
     if rows.count > 1 {
       let shown = try rows.map { row in try describe(num: row["num"]) }
@@ -46,7 +46,7 @@ public struct StoreReader {
   }
 
   private func describe(num: Int64) throws -> String {
-    let row = try Row.fetchOne(db, sql: "SELECT id, citekey, title FROM record WHERE num = ?", arguments: [num])!
+    let row = try db.row(sql: "SELECT id, citekey, title FROM record WHERE num = ?", arguments: [num])!
     let title: String = row["title"]
     return "  \(row["id"] as String)  \(row["citekey"] as String)  \(title.prefix(60))"
   }
@@ -103,7 +103,7 @@ public struct StoreReader {
       sql += " LIMIT ?"
       arguments += [limit + 1]
     }
-    var records = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.view)
+    var records = try db.rows(sql: sql, arguments: StatementArguments(arguments)).map(Self.view)
     let more = limit.map { records.count > $0 } ?? false
     if more { records.removeLast() }
     return (records, more)
@@ -149,7 +149,7 @@ public struct StoreReader {
       sql += " LIMIT ?"
       arguments.append(limit)
     }
-    return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.operation)
+    return try db.rows(sql: sql, arguments: StatementArguments(arguments)).map(Self.operation)
   }
 
   static func operation(_ row: Row) throws -> Op {
@@ -163,8 +163,7 @@ public struct StoreReader {
 
   /// The vector clock, with each replica's person.
   public func clock() throws -> [(replica: ReplicaID, person: String, counter: UInt64, isLocal: Bool)] {
-    try Row.fetchAll(
-      db,
+    try db.rows(
       sql: """
         SELECT r.id, r.person, coalesce(c.counter, 0) AS counter, r.is_local FROM replica r
         LEFT JOIN clock c ON c.replica = r.num ORDER BY r.id
@@ -184,8 +183,8 @@ public struct StoreReader {
   }
 
   public func originDot(record: RecordRef) throws -> Dot {
-    let row = try Row.fetchOne(
-      db, sql: "SELECT r.id, o.counter FROM operation o JOIN replica r ON r.num = o.replica WHERE o.seq = ?",
+    let row = try db.row(
+      sql: "SELECT r.id, o.counter FROM operation o JOIN replica r ON r.num = o.replica WHERE o.seq = ?",
       arguments: [record.origin])!
     return Dot(replica: ReplicaID(hex: row["id"])!, counter: UInt64(row["counter"] as Int64))
   }

@@ -54,7 +54,7 @@ public struct QueryCompiler {
     switch name {
     case "tag":
       arguments.append(TagName.key(value))
-      return "EXISTS (SELECT 1 FROM tag_entry WHERE tag_entry.record = record.num AND tag_entry.key = ?)"
+      return "record.num IN (SELECT tag_entry.record FROM tag_entry WHERE tag_entry.key = ?)"
     case "status":
       guard let status = ReadingStatus(rawValue: value.lowercased()) else {
         throw fail("status: takes one of \(ReadingStatus.allCases.map(\.rawValue).joined(separator: ", "))")
