@@ -62,6 +62,6 @@ let package = Package(
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]
     ),
-    .testTarget(name: "GlossCommandsTests", dependencies: ["GlossCommands", "gloss"]),
+    .testTarget(name: "GlossCommandsTests", dependencies: ["GlossCommands", "GlossCore", "gloss"]),
   ]
 )

@@ -18,4 +18,15 @@ public enum ReadingStatus: String, CaseIterable, Sendable, Comparable {
     case .read: "read it"
     }
   }
+
+  /// The same for several people: "bob and carol want to read it".
+  public var pluralPhrase: String {
+    switch self {
+    case .unread: "have not read it"
+    case .toRead: "want to read it"
+    case .reading: "are reading"
+    case .skimmed: "skimmed it"
+    case .read: "read it"
+    }
+  }
 }

@@ -49,23 +49,25 @@ struct StatusCommand: ParsableCommand {
         ]))
       return
     }
-    output.line("\(record.id): \(Self.sentence(statuses, you: store.local.person))")
+    output.line("\(record.id): \(StatusSentence.text(statuses, you: store.local.person))")
     for item in future {
       output.line(
         "note: \(item.entry.person)'s '\(item.entry.value.rawValue)' from replica \(item.entry.dot.replica.short) is stamped "
           + "more than a day in the future (a wrong clock?); it is kept and counts once that time comes")
     }
   }
+}
 
-  /// "read by alice and bob; carol is reading; you have not read it".
-  static func sentence(_ statuses: [(person: String, status: ReadingStatus)], you: String) -> String {
+/// "read by alice and bob; carol is reading; you have not read it".
+public enum StatusSentence {
+  public static func text(_ statuses: [(person: String, status: ReadingStatus)], you: String) -> String {
     var parts: [String] = []
     let readers = statuses.filter { $0.status == .read }.map(\.person)
     if !readers.isEmpty { parts.append("read by " + list(readers)) }
     for status in [ReadingStatus.reading, .skimmed, .toRead] {
       let people = statuses.filter { $0.status == status }.map(\.person)
       guard !people.isEmpty else { continue }
-      parts.append(list(people) + " " + (people.count == 1 ? status.phrase : status.phrase.replacingOccurrences(of: "is ", with: "are ").replacingOccurrences(of: "wants ", with: "want ")))
+      parts.append(list(people) + " " + (people.count == 1 ? status.phrase : status.pluralPhrase))
     }
     if !statuses.contains(where: { $0.person == you && $0.status != .unread }) { parts.append("you have not read it") }
     return parts.joined(separator: "; ")
