@@ -32,7 +32,9 @@ struct AnnotateBench {
             let record = try session.reader.resolveRecord(ids[Int(random.next() % UInt64(ids.count))])
             switch random.next() % 10 {
             case 0...3: _ = try session.tag(record, [tags[Int(random.next() % UInt64(tags.count))]])
-            case 4...5: _ = try session.addNote(record, text: "Worth comparing with the RESORCE trial: dose \(random.next() % 800) mg.", quote: nil)
+            case 4...5:
+              _ = try session.addNote(
+                record, text: "Worth comparing with the RESORCE trial: dose \(random.next() % 800) mg.", quote: nil)
             default: _ = try session.setStatus(record, ReadingStatus.allCases[Int(random.next() % 5)])
             }
           }
@@ -54,7 +56,9 @@ struct AnnotateBench {
       times.append(try Measure.time { try store.read { shown = try $0.records(compiled, limit: 50).records.count } })
       unlimited.append(try Measure.time { try store.read { _ = try $0.records(compiled, limit: nil) } })
     }
-    print("  list tag:X status:unread, first 50: median \((Measure.median(times) * 1000).formatted(2)) ms (target ≤ 10 ms; \(shown) shown)")
+    print(
+      "  list tag:X status:unread, first 50: median \((Measure.median(times) * 1000).formatted(2)) ms (target ≤ 10 ms; \(shown) shown)"
+    )
     print("  list tag:X status:unread, every match: median \((Measure.median(unlimited) * 1000).formatted(2)) ms")
     workspace.remove(path)
   }
@@ -66,7 +70,9 @@ struct AnnotateBench {
     var configuration = Configuration()
     configuration.journalMode = .wal
     let queue = try DatabaseQueue(path: path, configuration: configuration)
-    try queue.write { try $0.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, kind TEXT, target TEXT, payload TEXT)") }
+    try queue.write {
+      try $0.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, kind TEXT, target TEXT, payload TEXT)")
+    }
     let seconds = try Measure.time {
       for batch in 0..<(operations / 1_000) {
         try queue.write { db in

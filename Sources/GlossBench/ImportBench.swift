@@ -63,8 +63,10 @@ struct ImportBench {
         literal(p.abstract.map { ($0.label ?? "") + "\u{1F}" + $0.text }.joined(separator: "\u{1E}")),
         literal(p.topics.joined(separator: "\u{1F}")), literal(p.sources.joined(separator: "\u{1F}")), "0",
       ]
-      buffer += "INSERT INTO record (id, citekey, title, authors, et_al, journal, year, date, volume, issue, pages, "
-        + "pubmed, free_full_text, abstract, topics, sources, origin) VALUES (" + columns.joined(separator: ", ") + ");\n"
+      buffer +=
+        "INSERT INTO record (id, citekey, title, authors, et_al, journal, year, date, volume, issue, pages, "
+        + "pubmed, free_full_text, abstract, topics, sources, origin) VALUES (" + columns.joined(separator: ", ")
+        + ");\n"
       if buffer.utf8.count > 1 << 20 {
         handle.write(Data(buffer.utf8))
         buffer = ""

@@ -44,10 +44,14 @@ struct SearchBench {
       }
       glossTimes.append(Measure.median(perQuery))
       if !perRaw.isEmpty { rawTimes.append(Measure.median(perRaw)) }
-      print("  \(query.padding(toLength: 24, withPad: " ", startingAt: 0)) \((Measure.median(perQuery) * 1000).formatted(2)) ms  (\(found) shown)")
+      print(
+        "  \(query.padding(toLength: 24, withPad: " ", startingAt: 0)) \((Measure.median(perQuery) * 1000).formatted(2)) ms  (\(found) shown)"
+      )
     }
     let median = Measure.median(glossTimes) * 1000
-    print("  gloss search median: \(median.formatted(2)) ms, p90 \((Measure.percentile(glossTimes, 0.9) * 1000).formatted(2)) ms (target ≤ 5 ms)")
+    print(
+      "  gloss search median: \(median.formatted(2)) ms, p90 \((Measure.percentile(glossTimes, 0.9) * 1000).formatted(2)) ms (target ≤ 5 ms)"
+    )
     print("  bare FTS5 MATCH … ORDER BY rank LIMIT 50 median: \((Measure.median(rawTimes) * 1000).formatted(2)) ms")
     print("  ratio gloss/bare FTS5: \((Measure.median(glossTimes) / Measure.median(rawTimes)).formatted(2))")
   }

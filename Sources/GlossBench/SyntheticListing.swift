@@ -63,7 +63,8 @@ struct SyntheticListing {
       buffer += authors.joined(separator: ", ") + (etAl ? ", et al." : "") + "\n"
       buffer += sentence(characters: 90) + " \(number)\n"
       let year = 2000 + Int(generator.next() % 20)
-      buffer += "\(pick(Self.journals)). \(year); \(generator.next() % 400)(\(generator.next() % 12 + 1)):"
+      buffer +=
+        "\(pick(Self.journals)). \(year); \(generator.next() % 400)(\(generator.next() % 12 + 1)):"
         + "\(generator.next() % 900)-\(generator.next() % 900 + 900) [PubMed]"
         + (generator.next() % 3 == 0 ? " Free Access to Full Article" : "") + " Related Publications\n"
       for label in Self.labels.prefix(4) {

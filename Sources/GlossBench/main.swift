@@ -27,4 +27,3 @@ for selected in kind == "all" ? kinds : [kind] {
   default: break
   }
 }
-

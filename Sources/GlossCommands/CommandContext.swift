@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import GlossStore
 
@@ -55,5 +56,3 @@ public struct FormatOptions: ParsableArguments {
     return CommandContext.current.mode ?? .table
   }
 }
-
-import ArgumentParser

@@ -46,7 +46,8 @@ public struct TextTable {
     case .csv: return ([headers] + rows).map { $0.map(Self.csvField).joined(separator: ",") }
     case .json:
       let objects = rows.map { row in
-        JSONValue.object(Dictionary(uniqueKeysWithValues: zip(headers.map { $0.lowercased() }, row.map(JSONValue.string))))
+        JSONValue.object(
+          Dictionary(uniqueKeysWithValues: zip(headers.map { $0.lowercased() }, row.map(JSONValue.string))))
       }
       return [JSONValue.array(objects).canonical]
     case .table: return table(width: width, color: color)

@@ -259,7 +259,8 @@ private struct JSONParser {
   }
 
   mutating func parseHex4() throws(JSONParseError) -> UInt32 {
-    guard index + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+    guard index + 4 <= bytes.count,
+      let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
     else { throw fail("invalid \\u escape") }
     index += 4
     return code

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// A note's id: base32 of SHA-256 over the dot of the operation that created it, so it
 /// is known the moment the note is written and is the same on every peer.
@@ -30,5 +31,3 @@ public enum TagName {
       }
   }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One labelled paragraph of an abstract. `label` is nil for an unlabelled paragraph.
 public struct AbstractSection: Hashable, Sendable {
   public var label: String?
@@ -116,7 +118,8 @@ public enum RecordField: String, CaseIterable, Sendable, Comparable {
     switch self {
     case .authors:
       return .array(
-        text.split(separator: ";").map { .string($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 != .string("") })
+        text.split(separator: ";").map { .string($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 != .string("") }
+      )
     case .etAl, .pubmed, .freeFullText:
       switch text.lowercased() {
       case "true", "yes", "1": return .bool(true)
@@ -135,5 +138,3 @@ public enum RecordField: String, CaseIterable, Sendable, Comparable {
     }
   }
 }
-
-import Foundation

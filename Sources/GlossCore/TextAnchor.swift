@@ -30,16 +30,19 @@ public struct TextAnchor: Hashable, Sendable {
   public static func locate(_ exact: String, in publication: Publication) -> TextAnchor? {
     guard !exact.isEmpty else { return nil }
     let places: [(String, Int?, String)] =
-      [("title", nil, publication.title)] + publication.abstract.enumerated().map { ("abstract", $0.offset, $0.element.text) }
+      [("title", nil, publication.title)]
+      + publication.abstract.enumerated().map { ("abstract", $0.offset, $0.element.text) }
     for (field, section, text) in places {
       let scalars = Array(text.unicodeScalars)
       let needle = Array(exact.unicodeScalars)
       guard needle.count <= scalars.count else { continue }
-      for start in 0...(scalars.count - needle.count) where scalars[start..<start + needle.count].elementsEqual(needle) {
+      for start in 0...(scalars.count - needle.count) where scalars[start..<start + needle.count].elementsEqual(needle)
+      {
         let end = start + needle.count
         let prefix = String(String.UnicodeScalarView(scalars[max(0, start - contextLength)..<start]))
         let suffix = String(String.UnicodeScalarView(scalars[end..<min(scalars.count, end + contextLength)]))
-        return TextAnchor(field: field, section: section, exact: exact, prefix: prefix, suffix: suffix, start: start, end: end)
+        return TextAnchor(
+          field: field, section: section, exact: exact, prefix: prefix, suffix: suffix, start: start, end: end)
       }
     }
     return nil
@@ -47,7 +50,8 @@ public struct TextAnchor: Hashable, Sendable {
 
   public var json: JSONValue {
     .object([
-      "type": .string("TextQuoteSelector"), "field": .string(field), "section": section.map { .int(Int64($0)) } ?? .null,
+      "type": .string("TextQuoteSelector"), "field": .string(field),
+      "section": section.map { .int(Int64($0)) } ?? .null,
       "exact": .string(exact), "prefix": .string(prefix), "suffix": .string(suffix),
       "start": .int(Int64(start)), "end": .int(Int64(end)),
     ])

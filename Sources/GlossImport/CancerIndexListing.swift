@@ -1,3 +1,6 @@
+import Foundation
+import GlossCore
+
 /// One entry found in a listing, or one that had to be passed over.
 public enum ListingEntry: Sendable {
   case publication(Publication, line: Int)
@@ -170,8 +173,11 @@ public struct CancerIndexListing {
     if let colon = labelBytes.firstIndex(of: UInt8(ascii: ":")) {
       let label = bytes[..<colon]
       let after = line[line.index(after: colon)...]
-      let allowed = label.allSatisfy { (65...90).contains($0) || (48...57).contains($0) || Self.labelPunctuation.contains($0) }
-      if allowed, let first = label.first, (65...90).contains(first), label.filter({ (65...90).contains($0) }).count >= 2,
+      let allowed = label.allSatisfy {
+        (65...90).contains($0) || (48...57).contains($0) || Self.labelPunctuation.contains($0)
+      }
+      if allowed, let first = label.first, (65...90).contains(first),
+        label.filter({ (65...90).contains($0) }).count >= 2,
         after.utf8.first == UInt8(ascii: " ")
       {
         return AbstractSection(label: String(line[..<colon]), text: String(after.trimmingSpaces()))
@@ -182,9 +188,6 @@ public struct CancerIndexListing {
 
   static let labelPunctuation = Array(" /&(),-".utf8)
 }
-
-import Foundation
-import GlossCore
 
 extension Substring {
   /// Without leading and trailing spaces and tabs. Byte-level: Foundation's trimming

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The citation line of a CancerIndex entry, as printed:
 /// `Journal. YEAR[ DATE]; VOLUME(ISSUE):PAGES [PubMed] Free Access to Full Article Related Publications`.
 ///
@@ -114,5 +116,3 @@ extension CitationLine {
     return nil
   }
 }
-
-import Foundation

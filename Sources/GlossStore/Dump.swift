@@ -75,7 +75,12 @@ extension StoreReader {
         """)
     {
       statusRows[row["record"], default: [:]][row["owner"], default: []].append(
-        entry(row, ["status": .string(row["status"]), "supersededAt": (row["superseded_at"] as Int64?).map(JSONValue.int) ?? .null]))
+        entry(
+          row,
+          [
+            "status": .string(row["status"]),
+            "supersededAt": (row["superseded_at"] as Int64?).map(JSONValue.int) ?? .null,
+          ]))
     }
 
     var records: [JSONValue] = []
@@ -101,7 +106,8 @@ extension StoreReader {
       var tags: [String: JSONValue] = [:]
       for (key, dots) in tagRows[num] ?? [:] {
         tags[key] = .object([
-          "display": .string(tagDisplay[key] ?? key), "additions": .array(dots.sorted().map { .string($0.description) }),
+          "display": .string(tagDisplay[key] ?? key),
+          "additions": .array(dots.sorted().map { .string($0.description) }),
         ])
       }
       var statuses: [String: JSONValue] = [:]

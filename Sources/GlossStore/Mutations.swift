@@ -41,7 +41,8 @@ extension WriteSession {
         let located = TextAnchor.locate(quote, in: publication)
       else {
         throw StoreError(
-          "the quote does not occur in the title or abstract of \(record.id); copy the exact text (`gloss show \(record.id)`)")
+          "the quote does not occur in the title or abstract of \(record.id); copy the exact text (`gloss show \(record.id)`)"
+        )
       }
       anchor = located
     }

@@ -55,7 +55,8 @@ struct OperationApplier {
         """)
     try statement.execute(arguments: [
       replica, Int64(operation.dot.counter), Int64(operation.timestamp.packed), operation.person, operation.kind,
-      operation.target, operation.body.payload.canonical, operation.supersedes.map(\.description).joined(separator: " "),
+      operation.target, operation.body.payload.canonical,
+      operation.supersedes.map(\.description).joined(separator: " "),
       operation.requires.map(\.description).joined(separator: " "),
     ])
     let seq = db.lastInsertedRowID
@@ -67,7 +68,9 @@ struct OperationApplier {
   /// Writes the clock entries changed since the last flush.
   mutating func flush() throws {
     for replica in dirtyClock {
-      try db.exec(sql: "INSERT INTO clock (replica, counter) VALUES (?, ?) ON CONFLICT(replica) DO UPDATE SET counter = excluded.counter",
+      try db.exec(
+        sql:
+          "INSERT INTO clock (replica, counter) VALUES (?, ?) ON CONFLICT(replica) DO UPDATE SET counter = excluded.counter",
         arguments: [replicaNums[replica]!, Int64(clock[replica])])
     }
     dirtyClock.removeAll()
@@ -89,7 +92,8 @@ struct OperationApplier {
       tags.set.add(key, dot: operation.dot)
       tags.seqs[operation.dot] = seq
       try TagRegisters(db: db).store(tags, record: record.num, key: key)
-      try db.exec(sql: """
+      try db.exec(
+        sql: """
           INSERT INTO tag (key, display, first_hlc, first_replica) VALUES (?, ?, ?, ?)
           ON CONFLICT(key) DO UPDATE SET display = excluded.display, first_hlc = excluded.first_hlc,
             first_replica = excluded.first_replica
@@ -104,9 +108,11 @@ struct OperationApplier {
       try TagRegisters(db: db).store(tags, record: record.num, key: key)
     case .createNote(let recordID, let text, let anchor):
       let record = try requireRecord(recordID.text)
-      try db.exec(sql: "INSERT INTO note (id, record, origin, author, anchor, body, state) VALUES (?, ?, ?, ?, ?, ?, 'live')",
+      try db.exec(
+        sql: "INSERT INTO note (id, record, origin, author, anchor, body, state) VALUES (?, ?, ?, ?, ?, ?, 'live')",
         arguments: [operation.target, record.num, seq, operation.person, anchor?.json.canonical, text])
-      try db.exec(sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, 0, ?)",
+      try db.exec(
+        sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, 0, ?)",
         arguments: [db.lastInsertedRowID, seq, text])
     case .editNote(let text):
       try writeNote(operation, seq: seq, content: .text(text))
@@ -159,7 +165,8 @@ struct OperationApplier {
       try registers.store(register, record: existing, field: field, newSeq: (operation.dot, seq))
     }
     let row = try db.row(sql: "SELECT topics, sources FROM record WHERE num = ?", arguments: [existing.num])!
-    try db.exec(sql: "UPDATE record SET topics = ?, sources = ? WHERE num = ?",
+    try db.exec(
+      sql: "UPDATE record SET topics = ?, sources = ? WHERE num = ?",
       arguments: [
         RecordColumns.joinSet(RecordColumns.splitSet(row["topics"]) + publication.topics),
         RecordColumns.joinSet(RecordColumns.splitSet(row["sources"]) + publication.sources), existing.num,

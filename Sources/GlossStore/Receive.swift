@@ -72,11 +72,13 @@ extension WriteSession {
   /// A replica's person never changes, so an operation claiming another person for a
   /// known replica is refused rather than allowed to write someone else's status.
   private func checkPerson(_ op: Op) throws {
-    if let person: String = try db.row(sql: "SELECT person FROM replica WHERE id = ?", arguments: [op.dot.replica.hex])?[0],
+    if let person: String = try db.row(
+      sql: "SELECT person FROM replica WHERE id = ?", arguments: [op.dot.replica.hex])?[0],
       person != op.person
     {
       throw StoreError(
-        "operation \(op.dot.short) claims person '\(op.person)' but replica \(op.dot.replica.short) belongs to '\(person)'")
+        "operation \(op.dot.short) claims person '\(op.person)' but replica \(op.dot.replica.short) belongs to '\(person)'"
+      )
     }
   }
 

@@ -66,7 +66,8 @@ struct FieldRegisters {
       try insert.execute(arguments: [record.num, field.rawValue, seq, entry.value.canonical])
     }
     guard let winner = loaded.register.winner else { return }
-    try db.exec(sql: "UPDATE record SET \(RecordColumns.names[field]!) = ? WHERE num = ?",
+    try db.exec(
+      sql: "UPDATE record SET \(RecordColumns.names[field]!) = ? WHERE num = ?",
       arguments: [Self.columnValue(field, winner.value), record.num])
   }
 
@@ -107,10 +108,12 @@ struct NoteRegisters {
   func store(_ loaded: LoadedRegister<NoteContent>, note: Int64, newSeq: (Dot, Int64)) throws {
     try db.exec(sql: "DELETE FROM note_entry WHERE note = ?", arguments: [note])
     for (seq, entry) in loaded.rows(adding: newSeq) {
-      try db.exec(sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, ?, ?)",
+      try db.exec(
+        sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, ?, ?)",
         arguments: [note, seq, entry.value == .deleted, entry.value.text ?? ""])
     }
-    try db.exec(sql: "UPDATE note SET body = ?, state = ? WHERE num = ?",
+    try db.exec(
+      sql: "UPDATE note SET body = ?, state = ? WHERE num = ?",
       arguments: [NoteState.shownBody(loaded.register), NoteState(loaded.register).rawValue, note])
   }
 }
@@ -141,7 +144,8 @@ struct StatusRegisters {
   func store(_ history: StatusHistory, seqs: [Dot: Int64], record: Int64, person: String, now: HLCTimestamp) throws {
     try db.exec(sql: "DELETE FROM status_entry WHERE record = ? AND person = ?", arguments: [record, person])
     for entry in history.entries {
-      try db.exec(sql: "INSERT INTO status_entry (record, person, op, hlc, status, superseded_at) VALUES (?, ?, ?, ?, ?, ?)",
+      try db.exec(
+        sql: "INSERT INTO status_entry (record, person, op, hlc, status, superseded_at) VALUES (?, ?, ?, ?, ?, ?)",
         arguments: [
           record, person, seqs[entry.dot]!, Int64(entry.timestamp.packed), entry.value.rawValue,
           history.supersededAt[entry.dot].map { Int64($0.packed) },
@@ -151,7 +155,8 @@ struct StatusRegisters {
   }
 
   func refresh(record: Int64, person: String, history: StatusHistory, now: HLCTimestamp) throws {
-    try db.exec(sql: """
+    try db.exec(
+      sql: """
         INSERT INTO status (record, person, status) VALUES (?, ?, ?)
         ON CONFLICT(record, person) DO UPDATE SET status = excluded.status
         """, arguments: [record, person, history.effective(now: now).status.rawValue])
@@ -181,7 +186,8 @@ struct TagRegisters {
   func store(_ tags: (set: ObservedRemoveSet<String>, seqs: [Dot: Int64]), record: Int64, key: String) throws {
     try db.exec(sql: "DELETE FROM tag_entry WHERE record = ? AND key = ?", arguments: [record, key])
     for dot in tags.set.observedAdditions(of: key) {
-      try db.exec(sql: "INSERT INTO tag_entry (record, key, op) VALUES (?, ?, ?)", arguments: [record, key, tags.seqs[dot]!])
+      try db.exec(
+        sql: "INSERT INTO tag_entry (record, key, op) VALUES (?, ?, ?)", arguments: [record, key, tags.seqs[dot]!])
     }
   }
 }

@@ -45,12 +45,15 @@ public final class Store: Sendable {
       }
     }
     do {
-      queue = try path == ":memory:" ? DatabaseQueue(configuration: configuration) : DatabaseQueue(path: path, configuration: configuration)
+      queue =
+        try path == ":memory:"
+        ? DatabaseQueue(configuration: configuration) : DatabaseQueue(path: path, configuration: configuration)
       try Schema.migrator.migrate(queue)
       local = try queue.write { db in try Self.loadOrCreateIdentity(db, person: person) }
       try refreshDueStatuses()
     } catch let error as DatabaseError {
-      throw StoreError("\(path) is not a usable Gloss store (\(error.message ?? "\(error)")); name another file with --store")
+      throw StoreError(
+        "\(path) is not a usable Gloss store (\(error.message ?? "\(error)")); name another file with --store")
     }
   }
 
@@ -70,7 +73,8 @@ public final class Store: Sendable {
   private func refreshDueStatuses() throws {
     let now = wallClock()
     try queue.write { db in
-      let checked = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'status_checked'").flatMap(UInt64.init) ?? 0
+      let checked =
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'status_checked'").flatMap(UInt64.init) ?? 0
       let low = HLCTimestamp(milliseconds: min(checked + HybridLogicalClock.defaultMaximumDrift, (1 << 48) - 1))
       let high = HLCTimestamp(milliseconds: now + HybridLogicalClock.defaultMaximumDrift, logical: .max)
       let due = try db.rows(
@@ -82,9 +86,12 @@ public final class Store: Sendable {
       let registers = StatusRegisters(db: db)
       for row in due {
         let history = try registers.load(record: row["record"], person: row["person"]).history
-        try registers.refresh(record: row["record"], person: row["person"], history: history, now: HLCTimestamp(milliseconds: now))
+        try registers.refresh(
+          record: row["record"], person: row["person"], history: history, now: HLCTimestamp(milliseconds: now))
       }
-      try db.exec(sql: "INSERT INTO meta (key, value) VALUES ('status_checked', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      try db.exec(
+        sql:
+          "INSERT INTO meta (key, value) VALUES ('status_checked', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         arguments: [String(now)])
     }
   }

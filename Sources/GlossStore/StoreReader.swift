@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GlossCore
 
@@ -19,7 +20,9 @@ public struct StoreReader {
   /// Finds a record by id, by an unambiguous id prefix of 4 or more characters, or by citekey.
   public func resolveRecord(_ text: String) throws -> RecordRef {
     let key = text.lowercased()
-    if key.count >= 4, key.count <= RecordID.length, key.allSatisfy({ $0.isASCII && ($0.isLetter || ("2"..."7").contains($0)) }) {
+    if key.count >= 4, key.count <= RecordID.length,
+      key.allSatisfy({ $0.isASCII && ($0.isLetter || ("2"..."7").contains($0)) })
+    {
       let rows = try db.rows(
         sql: "SELECT num, id, origin FROM record WHERE id >= ? AND id < ? ORDER BY id LIMIT 11",
         arguments: [key, key + "~"])
@@ -85,7 +88,8 @@ public struct StoreReader {
   public func conflictedFields(num: Int64) throws -> [RecordField] {
     try String.fetchAll(
       db,
-      sql: "SELECT field FROM field_entry WHERE record = ? GROUP BY field HAVING count(DISTINCT value) > 1 ORDER BY field",
+      sql:
+        "SELECT field FROM field_entry WHERE record = ? GROUP BY field HAVING count(DISTINCT value) > 1 ORDER BY field",
       arguments: [num]
     ).compactMap(RecordField.init(rawValue:))
   }
@@ -125,7 +129,9 @@ public struct StoreReader {
     for num in hits where seen.insert(num).inserted { nums.append(num) }
     let more = nums.count > limit
     let statement = try db.cachedStatement(sql: "SELECT \(Self.recordColumns) FROM record WHERE num = ?")
-    let records = try nums.prefix(limit).compactMap { num in try Row.fetchOne(statement, arguments: [num]).map(Self.view) }
+    let records = try nums.prefix(limit).compactMap { num in
+      try Row.fetchOne(statement, arguments: [num]).map(Self.view)
+    }
     return (records, more)
   }
 
@@ -189,5 +195,3 @@ public struct StoreReader {
     return Dot(replica: ReplicaID(hex: row["id"])!, counter: UInt64(row["counter"] as Int64))
   }
 }
-
-import Foundation

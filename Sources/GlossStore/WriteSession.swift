@@ -52,7 +52,8 @@ public final class WriteSession {
 
   func finish() throws {
     try applier.flush()
-    try db.exec(sql: "INSERT INTO meta (key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    try db.exec(
+      sql: "INSERT INTO meta (key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
       arguments: [String(hlc.last.packed)])
   }
 }

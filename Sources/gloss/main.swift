@@ -1,6 +1,5 @@
+import Foundation
 import GlossCommands
 import GlossREPL
 
 exit(GlossMain.run(Array(CommandLine.arguments.dropFirst())))
-
-import Foundation

@@ -15,7 +15,11 @@ import Testing
     #expect(try gloss.run("tag", "bruix2017regorafenib", "HCC", "Trial").stdout == "ye4zs5c4w64t: HCC Trial\n")
     try gloss.run("tag", "antoniou2016remission", "hcc")
     let tags = try gloss.run("tags", "--json").json()
-    #expect(tags == .array([.object(["tag": .string("HCC"), "count": .int(2)]), .object(["tag": .string("Trial"), "count": .int(1)])]))
+    #expect(
+      tags
+        == .array([
+          .object(["tag": .string("HCC"), "count": .int(2)]), .object(["tag": .string("Trial"), "count": .int(1)]),
+        ]))
     #expect(try gloss.run("untag", "bruix2017regorafenib", "trial").stdout == "ye4zs5c4w64t: HCC\n")
     let missing = try gloss.run("untag", "bruix2017regorafenib", "nope")
     #expect(missing.status == 1)
@@ -27,7 +31,8 @@ import Testing
 
   @Test func notesPrintTheirIdLastAndAnchorQuotes() throws {
     let gloss = try seeded()
-    let note = try gloss.run("note", "bruix2017regorafenib", "Compare with the SHARP trial", "--quote", "hazard ratio of 0·63")
+    let note = try gloss.run(
+      "note", "bruix2017regorafenib", "Compare with the SHARP trial", "--quote", "hazard ratio of 0·63")
     #expect(note.status == 0)
     let id = try #require(note.lines.dropLast().last)
     #expect(id.count == NoteID.length)
@@ -46,7 +51,9 @@ import Testing
     #expect(bad.status == 1)
     #expect(bad.stderr.contains("the quote does not occur in the title or abstract of ye4zs5c4w64t"))
     #expect(try gloss.run("note-edit", String(id.prefix(5)), "Compare with SHARP").stdout == "note \(id) edited\n")
-    #expect(try gloss.run("search", "SHARP", "--json").json().arrayValue?.first?["citekey"] == .string("bruix2017regorafenib"))
+    #expect(
+      try gloss.run("search", "SHARP", "--json").json().arrayValue?.first?["citekey"] == .string("bruix2017regorafenib")
+    )
     #expect(try gloss.run("note-delete", id).status == 0)
     #expect(try gloss.run("notes", "--json").json().arrayValue?.count == 1)
     #expect(try gloss.run("notes", "--all", "--json").json().arrayValue?.first?["state"] == .string("deleted"))
@@ -69,7 +76,9 @@ import Testing
     #expect(
       StatusSentence.text([("alice", .read), ("bob", .read), ("carol", .reading)], you: "alice")
         == "read by alice and bob; carol is reading")
-    #expect(StatusSentence.text([("bob", .toRead), ("carol", .toRead)], you: "alice") == "bob and carol want to read it; you have not read it")
+    #expect(
+      StatusSentence.text([("bob", .toRead), ("carol", .toRead)], you: "alice")
+        == "bob and carol want to read it; you have not read it")
   }
 
   @Test func setWritesOneFieldAndLogShowsTheWholeHistory() throws {

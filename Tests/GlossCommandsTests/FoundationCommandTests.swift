@@ -52,7 +52,8 @@ import Testing
 
     let seed = try String(contentsOfFile: GlossProcess.seed, encoding: .utf8)
     let corrected = gloss.file(
-      "cancerindex-sorafenib.txt", seed.replacingOccurrences(of: "Lancet. 2017; 389(10064):56-66", with: "Lancet. 2017; 389(10064):56-67"))
+      "cancerindex-sorafenib.txt",
+      seed.replacingOccurrences(of: "Lancet. 2017; 389(10064):56-66", with: "Lancet. 2017; 389(10064):56-67"))
     let update = try gloss.run("import", corrected)
     #expect(update.stdout.contains("0 new, 1 updated, 29 unchanged, 0 skipped (1 operations)"))
     let log = try gloss.run("log", "bruix2017regorafenib", "--json").json().arrayValue!
@@ -95,7 +96,10 @@ import Testing
     #expect(json.arrayValue?.first?["skipped"]?.arrayValue?.first?["line"] == .int(8))
   }
 
-  @Test(arguments: ["\"", "sorafenib \"", "*", "NEAR(", "NEAR(sorafenib, 2)", "title:x", "a OR", "(", ")", "AND", "-", "'", "^", "sorafenib*", "\"phase 3\"", "col:umn:x"])
+  @Test(arguments: [
+    "\"", "sorafenib \"", "*", "NEAR(", "NEAR(sorafenib, 2)", "title:x", "a OR", "(", ")", "AND", "-", "'", "^",
+    "sorafenib*", "\"phase 3\"", "col:umn:x",
+  ])
   func searchNeverCrashes(words: String) throws {
     let gloss = GlossProcess()
     try gloss.run("import", GlossProcess.seed)

@@ -25,8 +25,10 @@ struct GlossProcess {
 
   static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
-  static let seed = repository.deletingLastPathComponent().appendingPathComponent("shared/seeds/cancerindex-sorafenib.txt")
-    .path
+  static let seed = repository.deletingLastPathComponent().appendingPathComponent(
+    "shared/seeds/cancerindex-sorafenib.txt"
+  )
+  .path
   static func fixture(_ name: String) -> String {
     repository.appendingPathComponent("Tests/GlossImportTests/Fixtures/\(name)").path
   }

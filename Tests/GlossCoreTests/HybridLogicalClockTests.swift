@@ -55,7 +55,8 @@ import Testing
 
   @Test func packingPreservesOrder() async {
     let stamp = Gen.int(in: 0...1_000_000)
-    await propertyCheck(count: 300, input: stamp, Gen.int(in: 0...65_535), stamp, Gen.int(in: 0...65_535)) { m1, l1, m2, l2 in
+    await propertyCheck(count: 300, input: stamp, Gen.int(in: 0...65_535), stamp, Gen.int(in: 0...65_535)) {
+      m1, l1, m2, l2 in
       let a = HLCTimestamp(milliseconds: UInt64(m1), logical: UInt16(l1))
       let b = HLCTimestamp(milliseconds: UInt64(m2), logical: UInt16(l2))
       #expect((a < b) == ((m1, l1) < (m2, l2)))

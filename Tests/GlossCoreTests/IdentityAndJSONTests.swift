@@ -20,8 +20,11 @@ import Testing
   }
 
   @Test func citekeys() {
-    #expect(Citekey.make(firstAuthor: "Bruix J", year: 2017, title: "Regorafenib for patients") == "bruix2017regorafenib")
-    #expect(Citekey.make(firstAuthor: "Ramírez-Peña JL", year: 2018, title: "The alisertib trial") == "ramirezpena2018alisertib")
+    #expect(
+      Citekey.make(firstAuthor: "Bruix J", year: 2017, title: "Regorafenib for patients") == "bruix2017regorafenib")
+    #expect(
+      Citekey.make(firstAuthor: "Ramírez-Peña JL", year: 2018, title: "The alisertib trial")
+        == "ramirezpena2018alisertib")
     #expect(Citekey.make(firstAuthor: nil, year: 2016, title: "Sorafenib (NEXAVAR)") == "anon2016sorafenib")
   }
 
@@ -49,8 +52,13 @@ import Testing
       topics: ["Sorafenib"], sources: ["a.txt"])
     let dot = Dot(replica: replicas[0], counter: 3)
     let ops = [
-      Op(dot: dot, timestamp: HLCTimestamp(milliseconds: 9), person: "alice", target: publication.id.text, body: .createRecord(publication)),
-      Op(dot: dot, timestamp: HLCTimestamp(milliseconds: 9), person: "alice", target: "n", body: .setField(.year, .int(2016)), supersedes: [Dot(replica: replicas[1], counter: 1)], requires: [Dot(replica: replicas[2], counter: 4)]),
+      Op(
+        dot: dot, timestamp: HLCTimestamp(milliseconds: 9), person: "alice", target: publication.id.text,
+        body: .createRecord(publication)),
+      Op(
+        dot: dot, timestamp: HLCTimestamp(milliseconds: 9), person: "alice", target: "n",
+        body: .setField(.year, .int(2016)), supersedes: [Dot(replica: replicas[1], counter: 1)],
+        requires: [Dot(replica: replicas[2], counter: 4)]),
       Op(dot: dot, timestamp: HLCTimestamp(milliseconds: 9), person: "alice", target: "n", body: .setStatus(.toRead)),
     ]
     for op in ops {

@@ -67,7 +67,10 @@ struct RegisterSimulation {
 
 @Suite struct RegisterAndSetTests {
   @Test func registerConvergesUnderEveryCausalOrder() async {
-    await propertyCheck(count: 300, input: Gen.int(in: 0...2).array(of: 1...14), Gen.int(in: 0...6).array(of: 14), Gen.int(in: 0...1_000_000)) {
+    await propertyCheck(
+      count: 300, input: Gen.int(in: 0...2).array(of: 1...14), Gen.int(in: 0...6).array(of: 14),
+      Gen.int(in: 0...1_000_000)
+    ) {
       replicaPicks, actions, seed in
       let script = Array(zip(replicaPicks, actions))
       let simulation = RegisterSimulation(script: script)
@@ -94,13 +97,19 @@ struct RegisterSimulation {
 
   @Test func concurrentWritesOfTheSameValueAreNotAConflict() {
     var register = MultiValueRegister<String>()
-    let a = RegisterEntry(dot: Dot(replica: replicas[0], counter: 1), timestamp: HLCTimestamp(milliseconds: 5), person: "alice", value: "2017")
-    let b = RegisterEntry(dot: Dot(replica: replicas[1], counter: 1), timestamp: HLCTimestamp(milliseconds: 9), person: "bob", value: "2017")
+    let a = RegisterEntry(
+      dot: Dot(replica: replicas[0], counter: 1), timestamp: HLCTimestamp(milliseconds: 5), person: "alice",
+      value: "2017")
+    let b = RegisterEntry(
+      dot: Dot(replica: replicas[1], counter: 1), timestamp: HLCTimestamp(milliseconds: 9), person: "bob", value: "2017"
+    )
     register.write(a, superseding: [])
     register.write(b, superseding: [])
     #expect(register.entries.count == 2)
     #expect(!register.isConflicted)
-    let c = RegisterEntry(dot: Dot(replica: replicas[0], counter: 2), timestamp: HLCTimestamp(milliseconds: 6), person: "alice", value: "2016")
+    let c = RegisterEntry(
+      dot: Dot(replica: replicas[0], counter: 2), timestamp: HLCTimestamp(milliseconds: 6), person: "alice",
+      value: "2016")
     register.write(c, superseding: [a.dot])
     #expect(register.isConflicted)
     #expect(register.winner == b, "the later hybrid logical clock wins reads")
@@ -110,8 +119,12 @@ struct RegisterSimulation {
   @Test func winnerTieBreaksOnReplica() {
     var register = MultiValueRegister<Int>()
     let stamp = HLCTimestamp(milliseconds: 1)
-    register.write(RegisterEntry(dot: Dot(replica: replicas[2], counter: 1), timestamp: stamp, person: "c", value: 3), superseding: [])
-    register.write(RegisterEntry(dot: Dot(replica: replicas[0], counter: 1), timestamp: stamp, person: "a", value: 1), superseding: [])
+    register.write(
+      RegisterEntry(dot: Dot(replica: replicas[2], counter: 1), timestamp: stamp, person: "c", value: 3),
+      superseding: [])
+    register.write(
+      RegisterEntry(dot: Dot(replica: replicas[0], counter: 1), timestamp: stamp, person: "a", value: 1),
+      superseding: [])
     #expect(register.winner?.value == 3)
   }
 
@@ -133,11 +146,17 @@ struct RegisterSimulation {
 
   @Test func noteStateFromRegister() {
     var register = MultiValueRegister<NoteContent>()
-    let create = RegisterEntry(dot: Dot(replica: replicas[0], counter: 1), timestamp: HLCTimestamp(milliseconds: 1), person: "alice", value: NoteContent.text("first"))
+    let create = RegisterEntry(
+      dot: Dot(replica: replicas[0], counter: 1), timestamp: HLCTimestamp(milliseconds: 1), person: "alice",
+      value: NoteContent.text("first"))
     register.write(create, superseding: [])
     #expect(NoteState(register) == .live)
-    let edit = RegisterEntry(dot: Dot(replica: replicas[0], counter: 2), timestamp: HLCTimestamp(milliseconds: 2), person: "alice", value: NoteContent.text("second"))
-    let delete = RegisterEntry(dot: Dot(replica: replicas[1], counter: 1), timestamp: HLCTimestamp(milliseconds: 3), person: "bob", value: NoteContent.deleted)
+    let edit = RegisterEntry(
+      dot: Dot(replica: replicas[0], counter: 2), timestamp: HLCTimestamp(milliseconds: 2), person: "alice",
+      value: NoteContent.text("second"))
+    let delete = RegisterEntry(
+      dot: Dot(replica: replicas[1], counter: 1), timestamp: HLCTimestamp(milliseconds: 3), person: "bob",
+      value: NoteContent.deleted)
     register.write(edit, superseding: [create.dot])
     register.write(delete, superseding: [create.dot])
     #expect(NoteState(register) == .deletedConcurrently)
@@ -147,8 +166,13 @@ struct RegisterSimulation {
   @Test func farFutureStatusDoesNotTakeOver() {
     var register = StatusHistory()
     let now = HLCTimestamp(milliseconds: 1_000_000)
-    let laptop = RegisterEntry(dot: Dot(replica: replicas[0], counter: 1), timestamp: HLCTimestamp(milliseconds: 999_000), person: "alice", value: ReadingStatus.reading)
-    let broken = RegisterEntry(dot: Dot(replica: replicas[1], counter: 1), timestamp: HLCTimestamp(milliseconds: 1_000_000 + HybridLogicalClock.defaultMaximumDrift + 1), person: "alice", value: ReadingStatus.read)
+    let laptop = RegisterEntry(
+      dot: Dot(replica: replicas[0], counter: 1), timestamp: HLCTimestamp(milliseconds: 999_000), person: "alice",
+      value: ReadingStatus.reading)
+    let broken = RegisterEntry(
+      dot: Dot(replica: replicas[1], counter: 1),
+      timestamp: HLCTimestamp(milliseconds: 1_000_000 + HybridLogicalClock.defaultMaximumDrift + 1), person: "alice",
+      value: ReadingStatus.read)
     register.write(laptop, superseding: [])
     register.write(broken, superseding: [laptop.dot])
     let effective = register.effective(now: now)

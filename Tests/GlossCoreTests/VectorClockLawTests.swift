@@ -52,7 +52,9 @@ func clock(_ counters: [Int]) -> VectorClock {
     await propertyCheck(count: 300, input: clockGenerator, clockGenerator) { a, b in
       let forward = clock(a).compare(clock(b))
       let backward = clock(b).compare(clock(a))
-      let mirrored: [CausalOrder: CausalOrder] = [.equal: .equal, .before: .after, .after: .before, .concurrent: .concurrent]
+      let mirrored: [CausalOrder: CausalOrder] = [
+        .equal: .equal, .before: .after, .after: .before, .concurrent: .concurrent,
+      ]
       #expect(mirrored[forward] == backward)
     }
   }

@@ -66,7 +66,8 @@ import Testing
     let p = try #require(listing.by("Antoniou"))
     #expect(p.authors == ["Antoniou EA", "Koutsounas I", "Damaskos C", "Koutsounas S"])
     #expect(!p.etAl)
-    #expect((p.journal, p.year, p.date, p.volume, p.issue, p.pages) == ("In Vivo", 2016, "2016 09-10", "30", "5", "677-80"))
+    #expect(
+      (p.journal, p.year, p.date, p.volume, p.issue, p.pages) == ("In Vivo", 2016, "2016 09-10", "30", "5", "677-80"))
     #expect(p.abstract.map(\.label) == ["BACKGROUND", "CASE REPORT", "CONCLUSION"])
     #expect(p.abstract[0].text.contains("(PDGFR)-β and c-Kit"))
   }
@@ -82,9 +83,17 @@ import Testing
     let p = try #require(listing.publications.first { $0.journal == "Prescrire Int" })
     #expect(p.authors.isEmpty)
     #expect(!p.etAl)
-    #expect(p.title == "Sorafenib (NEXAVAR) and differentiated thyroid cancer. Toxic, and no proof of improved survival")
+    #expect(
+      p.title == "Sorafenib (NEXAVAR) and differentiated thyroid cancer. Toxic, and no proof of improved survival")
     #expect((p.year, p.volume, p.issue, p.pages) == (2016, "25", "168", "37"))
-    #expect(p.abstract == [AbstractSection(label: nil, text: "Radiological progression was delayed by 5 months in one trial, but its design does not allow reliable analysis of survival. Numerous, sometimes serious, adverse effects occurred.")])
+    #expect(
+      p.abstract == [
+        AbstractSection(
+          label: nil,
+          text:
+            "Radiological progression was delayed by 5 months in one trial, but its design does not allow reliable analysis of survival. Numerous, sometimes serious, adverse effects occurred."
+        )
+      ])
     #expect(p.citekey == "anon2016sorafenib")
   }
 
@@ -110,7 +119,9 @@ import Testing
 
   @Test func nonASCIITextIsByteForByte() throws {
     let texts = listing.publications.flatMap { [$0.title] + $0.abstract.map(\.text) }
-    for needle in ["0·63 (95% CI 0·50-0·79", "10μg/mL", "interleukin-1β (IL1β)", "(IĸBα)", "(≥400 mg/day", "∼3 months", "38°C", "©"] {
+    for needle in [
+      "0·63 (95% CI 0·50-0·79", "10μg/mL", "interleukin-1β (IL1β)", "(IĸBα)", "(≥400 mg/day", "∼3 months", "38°C", "©",
+    ] {
       #expect(raw.contains(needle), "the seed itself has \(needle)")
       #expect(texts.contains { $0.contains(needle) }, "parsed text keeps \(needle)")
     }

@@ -13,7 +13,10 @@ import Testing
     #expect(zhang.authors == ["Zhang Y", "Müller K", "Øster B"])
     #expect(!zhang.etAl)
     #expect(zhang.title == "Aurora kinase A expression predicts recurrence in gastric cancer: a cohort study")
-    #expect((zhang.journal, zhang.year, zhang.volume, zhang.issue, zhang.pages) == ("Medicine (Baltimore)", 2019, "98", "30", "e16269"))
+    #expect(
+      (zhang.journal, zhang.year, zhang.volume, zhang.issue, zhang.pages) == (
+        "Medicine (Baltimore)", 2019, "98", "30", "e16269"
+      ))
     #expect(!zhang.freeFullText)
     #expect(zhang.abstract.map(\.label) == ["BACKGROUND/AIM", "PATIENTS AND METHODS", "RESULTS", nil])
     #expect(zhang.topics == ["AURKA (cancer-related)"])
@@ -65,10 +68,16 @@ import Testing
 
   @Test func citationLineVariants() throws {
     let cases: [(String, CitationLine?)] = [
-      ("Lancet. 2017; 389(10064):56-66 [PubMed] Related Publications",
-       CitationLine(journal: "Lancet", year: 2017, date: "2017", volume: "389", issue: "10064", pages: "56-66", pubmed: true)),
-      ("J. Surg. Oncol. 2016; 113(6):672-7 [PubMed]",
-       CitationLine(journal: "J. Surg. Oncol", year: 2016, date: "2016", volume: "113", issue: "6", pages: "672-7", pubmed: true)),
+      (
+        "Lancet. 2017; 389(10064):56-66 [PubMed] Related Publications",
+        CitationLine(
+          journal: "Lancet", year: 2017, date: "2017", volume: "389", issue: "10064", pages: "56-66", pubmed: true)
+      ),
+      (
+        "J. Surg. Oncol. 2016; 113(6):672-7 [PubMed]",
+        CitationLine(
+          journal: "J. Surg. Oncol", year: 2016, date: "2016", volume: "113", issue: "6", pages: "672-7", pubmed: true)
+      ),
       ("Exceptional response to sorafenib in 2 patients.", nil),
       ("Lancet. 2017; 389(100", nil),
     ]

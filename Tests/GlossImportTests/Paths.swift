@@ -5,8 +5,10 @@ import GlossImport
 enum Paths {
   static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
-  static let seed = repository.deletingLastPathComponent().appendingPathComponent("shared/seeds/cancerindex-sorafenib.txt")
-    .path
+  static let seed = repository.deletingLastPathComponent().appendingPathComponent(
+    "shared/seeds/cancerindex-sorafenib.txt"
+  )
+  .path
   static func fixture(_ name: String) -> String {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)").path
   }

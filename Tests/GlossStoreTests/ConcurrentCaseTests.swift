@@ -31,7 +31,9 @@ import Testing
     try bob.store.write { _ = try $0.untag(record, ["hcc"]) }
     try alice.store.write { _ = try $0.tag(record, ["hcc"]) }
     try exchange(alice, bob)
-    #expect(try alice.store.read { try $0.tags(record: record.num) } == ["HCC"], "first spelling, and the concurrent tag survives")
+    #expect(
+      try alice.store.read { try $0.tags(record: record.num) } == ["HCC"],
+      "first spelling, and the concurrent tag survives")
     try alice.store.write { _ = try $0.untag(record, ["Hcc"]) }
     try exchange(alice, bob)
     #expect(try bob.store.read { try $0.tags(record: record.num) } == [])
@@ -39,7 +41,9 @@ import Testing
 
   @Test func editConcurrentWithEditIsAConflictUntilResolved() throws {
     let (alice, bob, id) = try pair()
-    let noteID = try alice.store.write { try $0.addNote(try $0.reader.resolveRecord(id), text: "first draft", quote: nil) }
+    let noteID = try alice.store.write {
+      try $0.addNote(try $0.reader.resolveRecord(id), text: "first draft", quote: nil)
+    }
     try bob.pull(from: alice)
     clock.advance(5)
     try alice.store.write { try $0.editNote(try $0.reader.resolveNote(noteID), text: "alice's version") }
@@ -60,7 +64,9 @@ import Testing
 
   @Test func editConcurrentWithDeleteKeepsTheNoteFlagged() throws {
     let (alice, bob, id) = try pair()
-    let noteID = try alice.store.write { try $0.addNote(try $0.reader.resolveRecord(id), text: "keep me", quote: "hazard ratio of 0·63") }
+    let noteID = try alice.store.write {
+      try $0.addNote(try $0.reader.resolveRecord(id), text: "keep me", quote: "hazard ratio of 0·63")
+    }
     try bob.pull(from: alice)
     try alice.store.write { try $0.deleteNote(try $0.reader.resolveNote(noteID)) }
     try bob.store.write { try $0.editNote(try $0.reader.resolveNote(noteID), text: "keep me, edited") }
@@ -137,9 +143,12 @@ import Testing
     try broken.store.write { _ = try $0.setStatus(record, .read) }
     let summary = try bob.pull(from: broken)
     #expect(summary.new > 0)
-    #expect(try bob.store.read { try $0.statuses(record: record.num) }.first { $0.person == "alice" }?.status == .reading)
+    #expect(
+      try bob.store.read { try $0.statuses(record: record.num) }.first { $0.person == "alice" }?.status == .reading)
     let now = try bob.store.currentTimestamp()
-    #expect(now.milliseconds < brokenClock.now() - HybridLogicalClock.defaultMaximumDrift, "bob's clock was not dragged forward")
+    #expect(
+      now.milliseconds < brokenClock.now() - HybridLogicalClock.defaultMaximumDrift,
+      "bob's clock was not dragged forward")
     let future = try bob.store.read { try $0.futureStatuses(now: now) }
     #expect(future.map(\.entry.value) == [.read])
     #expect(try bob.dump().contains("\"status\":\"read\""), "kept in the state")

@@ -55,7 +55,11 @@ struct Simulation {
       case 3: return try session.addNote(record, text: text, quote: quoted ? "afenib" : nil)
       case 4, 5:
         if let noteChoice, let note = try? session.reader.resolveNote(noteChoice) {
-          if action == 4 || note.state == .deleted { try session.editNote(note, text: text) } else { try session.deleteNote(note) }
+          if action == 4 || note.state == .deleted {
+            try session.editNote(note, text: text)
+          } else {
+            try session.deleteNote(note)
+          }
         }
       case 6: _ = try session.setStatus(record, status)
       case 7: _ = try session.setField(record, .pages, .string(fieldValue))
@@ -82,7 +86,9 @@ struct Simulation {
 
   func settle() throws {
     for _ in 0..<2 {
-      for target in replicas { for source in replicas where source.store !== target.store { try target.pull(from: source) } }
+      for target in replicas {
+        for source in replicas where source.store !== target.store { try target.pull(from: source) }
+      }
     }
   }
 }

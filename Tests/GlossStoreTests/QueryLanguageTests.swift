@@ -70,7 +70,8 @@ import Testing
       _ = try session.tag(try session.reader.resolveRecord(bruix), ["HCC", "trial"])
       _ = try session.tag(try session.reader.resolveRecord(antoniou), ["hcc"])
       _ = try session.setStatus(try session.reader.resolveRecord(bruix), .read)
-      _ = try session.addNote(try session.reader.resolveRecord(prescrire), text: "Prescrire is sceptical of thyroid use", quote: nil)
+      _ = try session.addNote(
+        try session.reader.resolveRecord(prescrire), text: "Prescrire is sceptical of thyroid use", quote: nil)
     }
     try bob.pull(from: alice)
     try bob.store.write { session in _ = try session.setStatus(try session.reader.resolveRecord(antoniou), .read) }

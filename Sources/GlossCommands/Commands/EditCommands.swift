@@ -18,7 +18,8 @@ struct SetCommand: ParsableCommand {
 
   func run() throws {
     guard let recordField = RecordField(rawValue: field) else {
-      throw ValidationError("unknown field '\(field)'; use one of \(RecordField.allCases.map(\.rawValue).joined(separator: ", "))")
+      throw ValidationError(
+        "unknown field '\(field)'; use one of \(RecordField.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     guard let parsed = recordField.parse(value.joined(separator: " ")) else {
       throw ValidationError("'\(value.joined(separator: " "))' is not a valid \(field)")

@@ -69,7 +69,8 @@ struct ClockCommand: ParsableCommand {
     let entries = try store.read { reader in try reader.clock() }
     let output = CommandContext.current.output
     if format.mode == .json {
-      output.json(.object(Dictionary(uniqueKeysWithValues: entries.map { ($0.replica.hex, JSONValue.int(Int64($0.counter))) })))
+      output.json(
+        .object(Dictionary(uniqueKeysWithValues: entries.map { ($0.replica.hex, JSONValue.int(Int64($0.counter))) })))
       return
     }
     let table = TextTable(

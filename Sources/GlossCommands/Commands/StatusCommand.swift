@@ -44,7 +44,8 @@ struct StatusCommand: ParsableCommand {
       output.json(
         .object([
           "id": .string(record.id),
-          "statuses": .object(Dictionary(uniqueKeysWithValues: statuses.map { ($0.person, JSONValue.string($0.status.rawValue)) })),
+          "statuses": .object(
+            Dictionary(uniqueKeysWithValues: statuses.map { ($0.person, JSONValue.string($0.status.rawValue)) })),
           "you": .string(statuses.first { $0.person == store.local.person }?.status.rawValue ?? "unread"),
         ]))
       return

@@ -7,7 +7,10 @@ public struct CompiledQuery: Sendable {
   /// Set for a query of words alone: the FTS5 query to rank by relevance.
   public var rankedMatch: String?
 
-  public init(join: String? = nil, conditions: String = "", arguments: [String] = [], order: String? = nil, rankedMatch: String? = nil) {
+  public init(
+    join: String? = nil, conditions: String = "", arguments: [String] = [], order: String? = nil,
+    rankedMatch: String? = nil
+  ) {
     self.join = join
     self.conditions = conditions
     self.arguments = arguments

@@ -1,3 +1,4 @@
+import Foundation
 import GlossCore
 
 /// Compiles a `QueryExpression` to SQL over `record`. Every value the person typed becomes
@@ -50,7 +51,9 @@ public struct QueryCompiler {
   private func field(_ name: String, _ value: String, column: Int, _ arguments: inout [String], query: String)
     throws(QuerySyntaxError) -> String
   {
-    func fail(_ message: String) -> QuerySyntaxError { QuerySyntaxError(column: column, message: message, query: query) }
+    func fail(_ message: String) -> QuerySyntaxError {
+      QuerySyntaxError(column: column, message: message, query: query)
+    }
     switch name {
     case "tag":
       arguments.append(TagName.key(value))
@@ -61,13 +64,16 @@ public struct QueryCompiler {
       }
       arguments.append(person)
       if status == .unread {
-        return "NOT EXISTS (SELECT 1 FROM status WHERE status.record = record.num AND status.person = ? AND status.status <> 'unread')"
+        return
+          "NOT EXISTS (SELECT 1 FROM status WHERE status.record = record.num AND status.person = ? AND status.status <> 'unread')"
       }
       arguments.append(status.rawValue)
-      return "EXISTS (SELECT 1 FROM status WHERE status.record = record.num AND status.person = ? AND status.status = ?)"
+      return
+        "EXISTS (SELECT 1 FROM status WHERE status.record = record.num AND status.person = ? AND status.status = ?)"
     case "read-by":
       arguments.append(value)
-      return "EXISTS (SELECT 1 FROM status WHERE status.record = record.num AND status.person = ? AND status.status = 'read')"
+      return
+        "EXISTS (SELECT 1 FROM status WHERE status.record = record.num AND status.person = ? AND status.status = 'read')"
     case "author", "journal":
       let column = name == "author" ? "authors" : "journal"
       arguments.append("\(column) : \(try ftsString([.phrase(value)], column: column, query: query))")
@@ -136,5 +142,3 @@ public struct QueryCompiler {
 
   static func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 }
-
-import Foundation

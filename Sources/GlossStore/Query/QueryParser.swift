@@ -62,14 +62,14 @@ public struct QueryParser {
         }
         tokens.append((.phrase(String(characters[(position + 1)..<end])), column))
         position = end + 1
-      case "-" where position + 1 < characters.count && !characters[position + 1].isWhitespace
+      case "-"
+      where position + 1 < characters.count && !characters[position + 1].isWhitespace
         && (position == 0 || characters[position - 1].isWhitespace || characters[position - 1] == "("):
         tokens.append((.minus, column))
         position += 1
       default:
         var end = position
-        while end < characters.count, !characters[end].isWhitespace, characters[end] != ")", characters[end] != "\""
-        {
+        while end < characters.count, !characters[end].isWhitespace, characters[end] != ")", characters[end] != "\"" {
           end += 1
         }
         if end == position { end += 1 }
@@ -89,7 +89,9 @@ public struct QueryParser {
             value = String(characters[(position + 1)..<close])
             position = close + 1
           }
-          guard !value.isEmpty else { throw error("\(name): needs a value, like \(name):\(Self.example(name))", column) }
+          guard !value.isEmpty else {
+            throw error("\(name): needs a value, like \(name):\(Self.example(name))", column)
+          }
           tokens.append((.field(name, value), column))
         } else {
           tokens.append((.word(word), column))
@@ -134,7 +136,9 @@ public struct QueryParser {
       let (token, column) = tokens[index]
       switch token {
       case .or, .close:
-        if parts.isEmpty, words.isEmpty { throw error(token == .or ? "OR needs something before it" : "unmatched ')'", column) }
+        if parts.isEmpty, words.isEmpty {
+          throw error(token == .or ? "OR needs something before it" : "unmatched ')'", column)
+        }
         flushWords()
         return parts.count == 1 ? parts[0] : .and(parts)
       case .and:
@@ -142,7 +146,9 @@ public struct QueryParser {
         index += 1
       case .word(let word):
         index += 1
-        words.append(word.hasSuffix("*") && word.count > 1 ? .word(String(word.dropLast()), prefix: true) : .word(word, prefix: false))
+        words.append(
+          word.hasSuffix("*") && word.count > 1
+            ? .word(String(word.dropLast()), prefix: true) : .word(word, prefix: false))
       case .phrase(let phrase):
         index += 1
         words.append(.phrase(phrase))
