@@ -21,16 +21,22 @@ let package = Package(
     ),
     // Parsers that turn listing files into records, streaming.
     .target(name: "GlossImport", dependencies: ["GlossCore"]),
-    // The SQLite store: schema, change log, applying operations, queries.
+    // The bundle file format: header, compressed operation body, checksum, signatures.
+    .target(
+      name: "GlossBundle",
+      dependencies: ["GlossCore", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
+    ),
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // The SQLite store: schema, change log, applying operations, queries, sync.
     .target(
       name: "GlossStore",
-      dependencies: ["GlossCore", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: ["GlossCore", "GlossBundle", .product(name: "GRDB", package: "GRDB.swift")]
     ),
     // The one command layer that the CLI and the REPL both run.
     .target(
       name: "GlossCommands",
       dependencies: [
-        "GlossCore", "GlossImport", "GlossStore",
+        "GlossCore", "GlossImport", "GlossStore", "GlossBundle",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "GRDB", package: "GRDB.swift"),
       ]
@@ -54,11 +60,12 @@ let package = Package(
       name: "GlossCoreTests",
       dependencies: ["GlossCore", .product(name: "PropertyBased", package: "swift-property-based")]
     ),
+    .testTarget(name: "GlossBundleTests", dependencies: ["GlossBundle"]),
     .testTarget(name: "GlossImportTests", dependencies: ["GlossImport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "GlossStoreTests",
       dependencies: [
-        "GlossStore", "GlossImport",
+        "GlossStore", "GlossImport", "GlossBundle",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]
     ),

@@ -18,7 +18,7 @@ public struct GlossCommand: ParsableCommand {
     InitCommand.self, ImportCommand.self, ListCommand.self, SearchCommand.self, ShowCommand.self, TagCommand.self,
     UntagCommand.self, TagsCommand.self, NoteCommand.self, NotesCommand.self, NoteEditCommand.self,
     NoteDeleteCommand.self, StatusCommand.self, SetCommand.self, ConflictsCommand.self, ResolveCommand.self,
-    DumpCommand.self, LogCommand.self, ClockCommand.self,
+    DumpCommand.self, SyncCommand.self, PeersCommand.self, LogCommand.self, ClockCommand.self,
   ]
 
   public init() {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRDB
+import GlossBundle
 import GlossImport
 import GlossStore
 
@@ -26,6 +27,7 @@ public enum GlossMain {
     case let error as StoreError: message = error.message
     case let error as QuerySyntaxError: message = "bad query: \(error)"
     case let error as ImportError: message = error.description
+    case let error as BundleError: message = error.description
     case let error as DatabaseError: message = "the store failed: \(error.message ?? "\(error)")"
     default: message = GlossCommand.fullMessage(for: error)
     }

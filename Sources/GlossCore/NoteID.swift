@@ -7,11 +7,11 @@ public enum NoteID {
   public static let length = 10
 
   public static func make(for dot: Dot) -> String {
-    Base32.encode(SHA256.hash(data: Array(dot.description.utf8)), characters: length)
+    Base32Text.encode(SHA256.hash(data: Array(dot.description.utf8)), characters: length)
   }
 
   public static func isWellFormed(_ text: String) -> Bool {
-    text.utf8.count == length && Base32.isValid(text)
+    text.utf8.count == length && Base32Text.isValid(text)
   }
 }
 

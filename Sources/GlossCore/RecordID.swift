@@ -14,11 +14,11 @@ public struct RecordID: Hashable, Comparable, Sendable, CustomStringConvertible 
   public init(firstAuthor: String?, year: Int?, title: String) {
     let surname = firstAuthor.map(Self.surname(of:)) ?? ""
     let key = "\(Self.normalise(surname))|\(year.map(String.init) ?? "")|\(Self.normalise(title))"
-    text = Base32.encode(SHA256.hash(data: Array(key.utf8)), characters: Self.length)
+    text = Base32Text.encode(SHA256.hash(data: Array(key.utf8)), characters: Self.length)
   }
 
   public init?(_ text: String) {
-    guard text.utf8.count == Self.length, Base32.isValid(text) else { return nil }
+    guard text.utf8.count == Self.length, Base32Text.isValid(text) else { return nil }
     self.text = text
   }
 

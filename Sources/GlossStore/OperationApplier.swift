@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import GlossBundle
 import GlossCore
 
 /// Appends operations to the log and applies them to the derived tables.
@@ -12,6 +14,7 @@ struct OperationApplier {
   private(set) var clock: VectorClock
   private var replicaNums: [ReplicaID: Int64] = [:]
   private var dirtyClock: Set<ReplicaID> = []
+  private var chainHeads: [ReplicaID: [UInt8]] = [:]
 
   init(db: Database) throws {
     self.db = db
@@ -42,22 +45,41 @@ struct OperationApplier {
       db, sql: "SELECT seq FROM operation WHERE replica = ? AND counter = ?", arguments: [num, Int64(dot.counter)])
   }
 
+  /// The replica's hash chain at its last applied operation.
+  mutating func chainHead(_ replica: ReplicaID) throws -> [UInt8] {
+    if let head = chainHeads[replica] { return head }
+    guard clock[replica] > 0, let num = replicaNums[replica] else { return ChainHash.zero }
+    let stored: Data = try db.row(
+      sql: "SELECT chain FROM operation WHERE replica = ? AND counter = ?", arguments: [num, Int64(clock[replica])])!["chain"]
+    let head = [UInt8](stored)
+    chainHeads[replica] = head
+    return head
+  }
+
   /// Logs and applies an operation that is not in the log yet. `now` is the reader's
   /// clock, which decides only whether a reading status is too far in the future to count.
-  mutating func applyNew(_ operation: Op, now: HLCTimestamp) throws {
+  /// `expectedChain`, from a verified bundle, must be what this log's chain gives.
+  mutating func applyNew(_ operation: Op, now: HLCTimestamp, expectedChain: [UInt8]? = nil) throws {
     precondition(!clock.contains(operation.dot), "operation \(operation.dot) applied twice")
     precondition(operation.dot.counter == clock[operation.dot.replica] + 1, "gap before \(operation.dot)")
+    let chain = ChainHash.next(try chainHead(operation.dot.replica), operation)
+    if let expectedChain, expectedChain != chain {
+      throw StoreError(
+        "operation \(operation.dot.short) of \(operation.person) does not continue the history this store has: "
+          + "the bundles disagree about \(operation.person)'s past; nothing was imported")
+    }
+    chainHeads[operation.dot.replica] = chain
     let replica = try replicaNum(operation.dot.replica, person: operation.person)
     let statement = try db.cachedStatement(
       sql: """
-        INSERT INTO operation (replica, counter, hlc, person, kind, target, payload, supersedes, requires)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO operation (replica, counter, hlc, person, kind, target, payload, supersedes, requires, chain)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """)
     try statement.execute(arguments: [
       replica, Int64(operation.dot.counter), Int64(operation.timestamp.packed), operation.person, operation.kind,
       operation.target, operation.body.payload.canonical,
       operation.supersedes.map(\.description).joined(separator: " "),
-      operation.requires.map(\.description).joined(separator: " "),
+      operation.requires.map(\.description).joined(separator: " "), Data(chain),
     ])
     let seq = db.lastInsertedRowID
     clock.record(operation.dot)

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GlossCore
 
@@ -18,13 +19,19 @@ extension WriteSession {
   /// Applies peers' operations in any order, any number of times: an operation already in
   /// the log is counted as known; one whose dependencies are missing waits in `pending`
   /// and is applied, by this call or a later one, as soon as they arrive.
-  public func receive(_ operations: [Op]) throws -> ReceiveSummary {
+  ///
+  /// `chains`, from a verified bundle, gives each operation's hash chain; an operation that
+  /// does not continue this store's chain of its replica is refused.
+  public func receive(_ operations: [Op], chains: [Dot: [UInt8]] = [:]) throws -> ReceiveSummary {
     var summary = ReceiveSummary()
     let conflictsBefore = try reader.conflictCount()
     var waiting: [Dot: Op] = [:]
-    for row in try db.rows(sql: "SELECT operation FROM pending") {
+    var expected = chains
+    for row in try db.rows(sql: "SELECT operation, chain FROM pending") {
       let op = try Op(json: try JSONValue(parsing: row[0]))
       waiting[op.dot] = op
+      let chain: Data = row[1]
+      if !chain.isEmpty { expected[op.dot] = [UInt8](chain) }
     }
     let pendingBefore = Set(waiting.keys)
     for op in operations {
@@ -50,7 +57,7 @@ extension WriteSession {
     var appliedPending = 0
     while let dot = ready.popLast() {
       guard let op = waiting.removeValue(forKey: dot) else { continue }
-      try applyRemote(op)
+      try applyRemote(op, expectedChain: expected[dot])
       if pendingBefore.contains(dot) { appliedPending += 1 } else { summary.new += 1 }
       for dependent in dependents[dot] ?? [] {
         blockers[dependent]! -= 1
@@ -59,9 +66,10 @@ extension WriteSession {
     }
     summary.new += appliedPending
     try db.exec(sql: "DELETE FROM pending")
-    let insert = try db.cachedStatement(sql: "INSERT INTO pending (replica, counter, operation) VALUES (?, ?, ?)")
+    let insert = try db.cachedStatement(
+      sql: "INSERT INTO pending (replica, counter, operation, chain) VALUES (?, ?, ?, ?)")
     for op in waiting.values.sorted(by: { $0.dot < $1.dot }) {
-      try insert.execute(arguments: [op.dot.replica.hex, Int64(op.dot.counter), op.json.canonical])
+      try insert.execute(arguments: [op.dot.replica.hex, Int64(op.dot.counter), op.json.canonical, Data(expected[op.dot] ?? [])])
     }
     summary.pending = waiting.count
     summary.missing = Self.missingRanges(waiting.values, clock: clock)

@@ -5,6 +5,9 @@ import GRDB
 /// Invariants the code relies on:
 /// - `operation` is append-only: rows are never updated or deleted. `seq` is local arrival
 ///   order and means nothing to other peers; `(replica, counter)` is the operation's dot.
+/// - `operation.chain` is the replica's hash chain at that operation (`ChainHash`);
+///   `chain_signature` keeps the signed chain heads received or made, which is what lets
+///   this store relay another replica's operations verifiably.
 /// - `clock` holds, per replica, the highest counter applied, and every lower counter of that
 ///   replica is applied too (operations wait in `pending` until that holds).
 /// - A field register with no row in `field_entry` holds exactly one entry: the record's
@@ -72,8 +75,20 @@ public enum Schema {
       num INTEGER PRIMARY KEY,
       id TEXT NOT NULL UNIQUE,
       person TEXT NOT NULL,
-      is_local INTEGER NOT NULL DEFAULT 0
+      is_local INTEGER NOT NULL DEFAULT 0,
+      public_key BLOB,
+      last_clock TEXT,
+      last_seen INTEGER
     );
+    CREATE TABLE chain_signature (
+      replica TEXT NOT NULL,
+      counter INTEGER NOT NULL,
+      head BLOB NOT NULL,
+      signature BLOB NOT NULL,
+      PRIMARY KEY (replica, counter)
+    ) WITHOUT ROWID;
+    CREATE TABLE trusted_key (person TEXT NOT NULL, fingerprint TEXT NOT NULL, PRIMARY KEY (person, fingerprint))
+      WITHOUT ROWID;
     CREATE TABLE operation (
       seq INTEGER PRIMARY KEY,
       replica INTEGER NOT NULL REFERENCES replica(num),
@@ -85,6 +100,7 @@ public enum Schema {
       payload TEXT NOT NULL,
       supersedes TEXT NOT NULL,
       requires TEXT NOT NULL,
+      chain BLOB NOT NULL,
       UNIQUE (replica, counter)
     );
     CREATE INDEX operation_target ON operation(target);
@@ -93,6 +109,7 @@ public enum Schema {
       replica TEXT NOT NULL,
       counter INTEGER NOT NULL,
       operation TEXT NOT NULL,
+      chain BLOB NOT NULL,
       PRIMARY KEY (replica, counter)
     ) WITHOUT ROWID;
     \(recordTable)

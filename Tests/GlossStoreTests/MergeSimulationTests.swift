@@ -13,6 +13,8 @@ struct Simulation {
   let clock = TestClock()
   var replicas: [Replica] = []
   var notes: [String] = []
+  /// When set, replicas exchange bundle files through this instead of handing over operations.
+  var bundleExchange: ((inout Simulation, Replica) throws -> Void)?
   let tagSpellings = ["HCC", "hcc", "liver", "Review", "review", "to-cite"]
   let texts = ["good point", "check the dose", "contradicts Bruix", "see figure 2", "μ and β matter"]
 
@@ -75,6 +77,10 @@ struct Simulation {
   /// Delivers a random part of another replica's log, shuffled and with duplicates:
   /// what arrives early waits as pending.
   mutating func exchange(into replica: Replica) throws {
+    if let bundles = bundleExchange {
+      try bundles(&self, replica)
+      return
+    }
     let source = pick(replicas)
     var operations = try source.allOperations()
     operations.shuffle(using: &random)

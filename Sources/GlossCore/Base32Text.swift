@@ -1,10 +1,10 @@
 /// Lowercase RFC 4648 base32 without padding: the alphabet of every id people type.
 /// It has no 0/1/8/9, so ids never look like numbers or mix up O and 0.
-enum Base32 {
+public enum Base32Text {
   static let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
 
   /// The first `characters` base32 digits of `bytes`.
-  static func encode(_ bytes: some Sequence<UInt8>, characters: Int) -> String {
+  public static func encode(_ bytes: some Sequence<UInt8>, characters: Int) -> String {
     var out: [UInt8] = []
     var buffer: UInt32 = 0
     var bits = 0
@@ -20,7 +20,7 @@ enum Base32 {
     return String(decoding: out, as: UTF8.self)
   }
 
-  static func isValid(_ text: some StringProtocol) -> Bool {
+  public static func isValid(_ text: some StringProtocol) -> Bool {
     text.utf8.allSatisfy { alphabet.contains($0) }
   }
 }

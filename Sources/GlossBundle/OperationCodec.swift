@@ -1,0 +1,164 @@
+import GlossCore
+
+/// The binary encoding of a bundle's operations, before compression.
+///
+///     body      := replicas strings op*
+///     replicas  := varint n, n × 16 bytes          (replicas named by dots)
+///     strings   := varint n, n × (varint length, UTF-8 bytes)
+///     op        := u8 kind, zigzag-varint hlc delta, varint target, payload,
+///                  dots (supersedes), dots (requires)
+///     dots      := varint n, n × (varint replica index, varint counter)
+///
+/// An operation's dot and person are not stored: the header's ranges give them (ranges in
+/// header order, counters consecutive). The hlc delta is from the previous operation in the
+/// body (the first from 0). Payloads by kind, strings as indexes into the table:
+/// `record.create` the canonical payload JSON; `record.set` a field index (RecordField
+/// order: authors etAl title journal year date volume issue pages pubmed freeFullText
+/// abstract) and the canonical value JSON; `tag.*` the spelling; `note.create` the record
+/// id, the body, and 0 or 1 + the canonical anchor JSON; `note.edit` the body;
+/// `note.delete` nothing; `status.set` a status index (unread to-read reading skimmed read).
+enum OperationCodec {
+  static let kinds = OperationBody.kinds
+
+  static func encode(_ operations: [Op]) -> [UInt8] {
+    var replicaIndex: [ReplicaID: Int] = [:]
+    var replicas: [ReplicaID] = []
+    var stringIndex: [String: Int] = [:]
+    var strings: [String] = []
+    func intern(_ text: String) -> UInt64 {
+      if let index = stringIndex[text] { return UInt64(index) }
+      stringIndex[text] = strings.count
+      strings.append(text)
+      return UInt64(strings.count - 1)
+    }
+    var ops = ByteWriter()
+    var previousHLC: Int64 = 0
+    func dots(_ list: [Dot]) {
+      ops.varint(UInt64(list.count))
+      for dot in list {
+        let index: Int
+        if let known = replicaIndex[dot.replica] {
+          index = known
+        } else {
+          index = replicas.count
+          replicaIndex[dot.replica] = index
+          replicas.append(dot.replica)
+        }
+        ops.varint(UInt64(index))
+        ops.varint(dot.counter)
+      }
+    }
+    for op in operations {
+      ops.byte(UInt8(kinds.firstIndex(of: op.kind)!))
+      let hlc = Int64(op.timestamp.packed)
+      ops.signed(hlc - previousHLC)
+      previousHLC = hlc
+      ops.varint(intern(op.target))
+      switch op.body {
+      case .createRecord: ops.varint(intern(op.body.payload.canonical))
+      case .setField(let field, let value):
+        ops.byte(UInt8(RecordField.allCases.firstIndex(of: field)!))
+        ops.varint(intern(value.canonical))
+      case .addTag(let tag), .removeTag(let tag): ops.varint(intern(tag))
+      case .createNote(let record, let text, let anchor):
+        ops.varint(intern(record.text))
+        ops.varint(intern(text))
+        if let anchor {
+          ops.byte(1)
+          ops.varint(intern(anchor.json.canonical))
+        } else {
+          ops.byte(0)
+        }
+      case .editNote(let text): ops.varint(intern(text))
+      case .deleteNote: break
+      case .setStatus(let status): ops.byte(UInt8(ReadingStatus.allCases.firstIndex(of: status)!))
+      }
+      dots(op.supersedes)
+      dots(op.requires)
+    }
+    var body = ByteWriter()
+    body.varint(UInt64(replicas.count))
+    for replica in replicas { body.raw(replica.bytes) }
+    body.varint(UInt64(strings.count))
+    for text in strings { body.string(text) }
+    body.raw(ops.bytes)
+    return body.bytes
+  }
+
+  /// Decodes `count` operations whose dots and persons the ranges give.
+  static func decode(_ bytes: [UInt8], ranges: [BundleRange]) throws -> [Op] {
+    var reader = ByteReader(bytes)
+    let replicaCount = try reader.count(limit: bytes.count / 16)
+    var replicas: [ReplicaID] = []
+    for _ in 0..<replicaCount { replicas.append(ReplicaID(bytes: try reader.raw(16))!) }
+    let stringCount = try reader.count(limit: bytes.count)
+    var strings: [String] = []
+    strings.reserveCapacity(stringCount)
+    for _ in 0..<stringCount { strings.append(try reader.string()) }
+    func string() throws -> String {
+      let index = try reader.count(limit: strings.count - 1)
+      guard index < strings.count else { throw ByteReader.Malformed(offset: reader.offset, reason: "no string \(index)") }
+      return strings[index]
+    }
+    func json() throws -> JSONValue { try JSONValue(parsing: try string()) }
+    func dots() throws -> [Dot] {
+      let count = try reader.count(limit: bytes.count)
+      var result: [Dot] = []
+      for _ in 0..<count {
+        let index = try reader.count(limit: replicas.count - 1)
+        guard index < replicas.count else { throw ByteReader.Malformed(offset: reader.offset, reason: "no replica \(index)") }
+        let counter = try reader.varint()
+        guard counter > 0 else { throw ByteReader.Malformed(offset: reader.offset, reason: "a dot with counter 0") }
+        result.append(Dot(replica: replicas[index], counter: counter))
+      }
+      return result
+    }
+    var operations: [Op] = []
+    var previousHLC: Int64 = 0
+    for range in ranges {
+      for counter in range.from...range.to {
+        let start = reader.offset
+        let kindIndex = Int(try reader.byte())
+        guard kindIndex < kinds.count else { throw ByteReader.Malformed(offset: start, reason: "unknown operation kind \(kindIndex)") }
+        let hlc = previousHLC &+ (try reader.signed())
+        guard hlc >= 0 else { throw ByteReader.Malformed(offset: start, reason: "a negative clock") }
+        previousHLC = hlc
+        let target = try string()
+        let body: OperationBody
+        switch kinds[kindIndex] {
+        case "record.create": body = try OperationBody(kind: "record.create", payload: try json())
+        case "record.set":
+          let field = Int(try reader.byte())
+          guard field < RecordField.allCases.count else { throw ByteReader.Malformed(offset: reader.offset, reason: "unknown field") }
+          body = try OperationBody(
+            kind: "record.set", payload: .object(["field": .string(RecordField.allCases[field].rawValue), "value": try json()]))
+        case "tag.add": body = .addTag(try string())
+        case "tag.remove": body = .removeTag(try string())
+        case "note.create":
+          guard let record = RecordID(try string()) else { throw ByteReader.Malformed(offset: reader.offset, reason: "a bad record id") }
+          let text = try string()
+          var anchor: TextAnchor?
+          if try reader.byte() == 1 {
+            guard let decoded = TextAnchor(json: try json()) else { throw ByteReader.Malformed(offset: reader.offset, reason: "a bad anchor") }
+            anchor = decoded
+          }
+          body = .createNote(record: record, text: text, anchor: anchor)
+        case "note.edit": body = .editNote(try string())
+        case "note.delete": body = .deleteNote
+        default:
+          let status = Int(try reader.byte())
+          guard status < ReadingStatus.allCases.count else { throw ByteReader.Malformed(offset: reader.offset, reason: "unknown status") }
+          body = .setStatus(ReadingStatus.allCases[status])
+        }
+        let supersedes = try dots()
+        let requires = try dots()
+        operations.append(
+          Op(
+            dot: Dot(replica: range.replica, counter: counter), timestamp: HLCTimestamp(packed: UInt64(hlc)),
+            person: range.person, target: target, body: body, supersedes: supersedes, requires: requires))
+      }
+    }
+    guard reader.isAtEnd else { throw ByteReader.Malformed(offset: reader.offset, reason: "bytes after the last operation") }
+    return operations
+  }
+}

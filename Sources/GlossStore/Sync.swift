@@ -1,0 +1,384 @@
+import Foundation
+import GRDB
+import GlossBundle
+import GlossCore
+
+/// A peer this store has heard of: a replica whose key it knows.
+public struct PeerInfo: Sendable, Equatable {
+  public let replica: ReplicaID
+  public let person: String
+  public let fingerprint: String
+  /// The peer's vector clock as its last bundle told it, if it ever sent one directly.
+  public let lastClock: VectorClock?
+  public let lastSeen: UInt64?
+}
+
+/// What one imported bundle did.
+public struct BundleImport: Sendable {
+  public let file: String
+  public let sender: BundleSender
+  public let receive: ReceiveSummary
+}
+
+/// What an export wrote.
+public struct BundleExport: Sendable {
+  public let operations: Int
+  public let bytes: Int
+  public let ranges: [BundleRange]
+  /// The peer whose last known clock was subtracted, if any.
+  public let peer: PeerInfo?
+}
+
+extension Store {
+  /// This store's Ed25519 identity, made on first use and kept in `meta`.
+  public func signingIdentity() throws -> SigningIdentity {
+    try queue.write { db in
+      if let hex: String = try db.row(sql: "SELECT value FROM meta WHERE key = 'signing_key'")?[0],
+        let raw = Self.unhex(hex)
+      {
+        return try SigningIdentity(rawRepresentation: raw)
+      }
+      let identity = SigningIdentity()
+      try db.exec(
+        sql: "INSERT INTO meta (key, value) VALUES ('signing_key', ?)", arguments: [Self.hex(identity.rawRepresentation)])
+      try db.exec(
+        sql: "UPDATE replica SET public_key = ? WHERE is_local = 1", arguments: [Data(identity.publicKey)])
+      return identity
+    }
+  }
+
+  public var fingerprint: String {
+    get throws { Signature.fingerprint(of: try signingIdentity().publicKey) }
+  }
+
+  static func hex(_ bytes: some Sequence<UInt8>) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+  static func unhex(_ text: String) -> [UInt8]? {
+    var result: [UInt8] = []
+    var index = text.startIndex
+    while index < text.endIndex {
+      guard let next = text.index(index, offsetBy: 2, limitedBy: text.endIndex), let byte = UInt8(text[index..<next], radix: 16)
+      else { return nil }
+      result.append(byte)
+      index = next
+    }
+    return result
+  }
+
+  // MARK: Peers
+
+  public func peers() throws -> [PeerInfo] {
+    try read { reader in
+      try reader.db.rows(
+        sql: "SELECT id, person, public_key, last_clock, last_seen FROM replica WHERE is_local = 0 AND public_key IS NOT NULL ORDER BY person, id"
+      ).map(Self.peer)
+    }
+  }
+
+  static func peer(_ row: Row) -> PeerInfo {
+    let key: Data = row["public_key"]
+    let clockText: String? = row["last_clock"]
+    return PeerInfo(
+      replica: ReplicaID(hex: row["id"])!, person: row["person"], fingerprint: Signature.fingerprint(of: [UInt8](key)),
+      lastClock: clockText.flatMap { try? JSONValue(parsing: $0) }.flatMap(Self.clock(from:)),
+      lastSeen: (row["last_seen"] as Int64?).map(UInt64.init))
+  }
+
+  static func clock(from json: JSONValue) -> VectorClock? {
+    guard case .object(let members) = json else { return nil }
+    var clock = VectorClock()
+    for (key, value) in members {
+      guard let replica = ReplicaID(hex: key), let counter = value.intValue else { return nil }
+      clock[replica] = UInt64(counter)
+    }
+    return clock
+  }
+
+  static func json(_ clock: VectorClock) -> JSONValue {
+    .object(Dictionary(uniqueKeysWithValues: clock.sortedEntries.map { ($0.replica.hex, JSONValue.int(Int64($0.counter))) }))
+  }
+
+  /// Finds a peer by person name or replica id prefix.
+  public func peer(named name: String) throws -> PeerInfo? {
+    let matches = try peers().filter { $0.person == name || $0.replica.hex.hasPrefix(name.lowercased()) }
+    guard matches.count <= 1 else {
+      throw StoreError(
+        "'\(name)' names \(matches.count) peers (\(matches.map { "\($0.person) \($0.replica.short)" }.joined(separator: ", "))); use a replica id prefix")
+    }
+    return matches.first
+  }
+
+  /// Trusts `person`'s key with this fingerprint before any bundle of theirs arrives.
+  public func trust(person: String, fingerprint: String) throws {
+    let normalised = fingerprint.lowercased()
+    let pattern = normalised.split(separator: "-")
+    guard pattern.count == 4, pattern.allSatisfy({ $0.count == 4 && Base32Text.isValid($0) }) else {
+      throw StoreError("'\(fingerprint)' is not a fingerprint; they look like abcd-efgh-ijkl-mnop (gloss peers shows yours)")
+    }
+    try queue.write { db in
+      try db.exec(
+        sql: "INSERT OR IGNORE INTO trusted_key (person, fingerprint) VALUES (?, ?)", arguments: [person, normalised])
+    }
+  }
+
+  // MARK: Export
+
+  /// Writes a bundle of what `peer` lacks (everything when `peer` is nil) to `path`,
+  /// through a temporary file renamed into place so a reader never sees half of it.
+  @discardableResult
+  public func exportBundle(to path: String, peer: PeerInfo?) throws -> BundleExport {
+    let (bytes, result) = try exportBundleBytes(peer: peer)
+    try Self.writeAtomically(bytes, to: path)
+    return result
+  }
+
+  /// The bundle of what `peer` lacks, as bytes.
+  public func exportBundleBytes(peer: PeerInfo?) throws -> ([UInt8], BundleExport) {
+    let identity = try signingIdentity()
+    let base = peer?.lastClock ?? VectorClock()
+    let now = wallClock()
+    let (bytes, count, ranges) = try queue.write { db -> ([UInt8], Int, [BundleRange]) in
+      let reader = StoreReader(db: db)
+      let clock = try reader.vectorClock()
+      var ranges: [BundleRange] = []
+      var operations: [Op] = []
+      for (replica, counter) in clock.sortedEntries where counter > base[replica] {
+        let from = base[replica] + 1
+        let row = try db.row(
+          sql: "SELECT num, person, public_key FROM replica WHERE id = ?", arguments: [replica.hex])!
+        let num: Int64 = row["num"]
+        let person: String = row["person"]
+        var to = counter
+        var signature: [UInt8]
+        var publicKey: [UInt8]
+        if replica == local.id {
+          publicKey = identity.publicKey
+          let head = try Self.chain(db, replicaNum: num, counter: to)
+          signature = try identity.sign(ChainHash.signedMessage(replica: replica, counter: to, head: head))
+          try db.exec(
+            sql: "INSERT OR REPLACE INTO chain_signature (replica, counter, head, signature) VALUES (?, ?, ?, ?)",
+            arguments: [replica.hex, Int64(to), Data(head), Data(signature)])
+        } else {
+          // Only up to the latest head its own replica signed: a relay cannot vouch.
+          guard let key = row["public_key"] as Data?,
+            let signed = try db.row(
+              sql: "SELECT counter, signature FROM chain_signature WHERE replica = ? AND counter <= ? ORDER BY counter DESC LIMIT 1",
+              arguments: [replica.hex, Int64(counter)]),
+            UInt64(signed["counter"] as Int64) >= from
+          else { continue }
+          publicKey = [UInt8](key)
+          to = UInt64(signed["counter"] as Int64)
+          signature = [UInt8](signed["signature"] as Data)
+        }
+        let previous = from == 1 ? ChainHash.zero : try Self.chain(db, replicaNum: num, counter: from - 1)
+        let head = try Self.chain(db, replicaNum: num, counter: to)
+        ranges.append(
+          BundleRange(
+            replica: replica, person: person, publicKey: publicKey, from: from, to: to, previous: previous, head: head,
+            signature: signature))
+        for row in try db.rows(
+          sql: """
+            SELECT r.id AS replica, o.counter, o.hlc, o.person, o.kind, o.target, o.payload, o.supersedes, o.requires
+            FROM operation o JOIN replica r ON r.num = o.replica
+            WHERE o.replica = ? AND o.counter BETWEEN ? AND ? ORDER BY o.counter
+            """, arguments: [num, Int64(from), Int64(to)])
+        {
+          operations.append(try StoreReader.operation(row))
+        }
+      }
+      let bytes = try BundleFormat.encode(
+        sender: BundleSender(replica: local.id, person: local.person, publicKey: identity.publicKey), signer: identity,
+        clock: clock, prerequisites: base, ranges: ranges, operations: operations, created: now)
+      return (bytes, operations.count, ranges)
+    }
+    return (bytes, BundleExport(operations: count, bytes: bytes.count, ranges: ranges, peer: peer))
+  }
+
+  static func chain(_ db: Database, replicaNum: Int64, counter: UInt64) throws -> [UInt8] {
+    guard
+      let data: Data = try db.row(
+        sql: "SELECT chain FROM operation WHERE replica = ? AND counter = ?", arguments: [replicaNum, Int64(counter)])?[0]
+    else { throw StoreError("the log has no operation \(counter) of replica \(replicaNum)") }
+    return [UInt8](data)
+  }
+
+  static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(
+      ".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+    do {
+      try Data(bytes).write(to: temporary)
+      if FileManager.default.fileExists(atPath: path) {
+        _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+      } else {
+        try FileManager.default.moveItem(at: temporary, to: url)
+      }
+    } catch {
+      try? FileManager.default.removeItem(at: temporary)
+      throw StoreError("cannot write \(path): \(error.localizedDescription)")
+    }
+  }
+
+  // MARK: Import
+
+  /// Reads and verifies every file completely, checks every key against what this store
+  /// knows, and only then applies them all in one transaction.
+  public func importBundles(_ paths: [String], trust: Bool) throws -> [BundleImport] {
+    var files: [(String, [UInt8])] = []
+    for path in paths {
+      guard let data = FileManager.default.contents(atPath: path) else {
+        throw BundleError(
+          file: path, problem: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file",
+          remedy: "check the path and try again")
+      }
+      files.append((path, [UInt8](data)))
+    }
+    return try importBundleBytes(files, trust: trust)
+  }
+
+  /// Imports bundles given as (name, bytes): all verified first, then one transaction.
+  public func importBundleBytes(_ files: [(name: String, bytes: [UInt8])], trust: Bool) throws -> [BundleImport] {
+    var bundles: [(String, VerifiedBundle)] = []
+    for (name, bytes) in files { bundles.append((name, try BundleFormat.decode(bytes, file: name))) }
+    let ownKey = try signingIdentity().publicKey
+    return try write { session in
+      var results: [BundleImport] = []
+      for (path, bundle) in bundles {
+        try Self.checkKeys(bundle, file: path, trust: trust, ownKey: ownKey, local: local, db: session.db)
+        try Self.checkHistory(bundle, file: path, session: session)
+        try Self.remember(bundle, db: session.db)
+        var chains: [Dot: [UInt8]] = [:]
+        for (op, chain) in zip(bundle.operations, bundle.chains) { chains[op.dot] = chain }
+        let summary = try session.receive(bundle.operations, chains: chains)
+        try session.db.exec(
+          sql: "UPDATE replica SET last_clock = ?, last_seen = ? WHERE id = ?",
+          arguments: [Self.json(bundle.clock).canonical, Int64(bundle.created), bundle.sender.replica.hex])
+        results.append(BundleImport(file: path, sender: bundle.sender, receive: summary))
+      }
+      return results
+    }
+  }
+
+  /// The sender must be known with this key, pre-trusted by fingerprint, or trusted now;
+  /// every range must be signed by the key this store knows for its replica.
+  static func checkKeys(_ bundle: VerifiedBundle, file: String, trust: Bool, ownKey: [UInt8], local: LocalReplica, db: Database)
+    throws
+  {
+    func knownKey(_ replica: ReplicaID) throws -> [UInt8]? {
+      if replica == local.id { return ownKey }
+      return (try db.row(sql: "SELECT public_key FROM replica WHERE id = ?", arguments: [replica.hex])?["public_key"] as Data?)
+        .map { [UInt8]($0) }
+    }
+    let sender = bundle.sender
+    if let known = try knownKey(sender.replica) {
+      guard known == sender.publicKey else {
+        throw BundleError(
+          file: file,
+          problem:
+            "is signed by a different key than the one \(sender.person) (\(sender.replica.short)) used before: "
+            + "fingerprint \(sender.fingerprint), expected \(Signature.fingerprint(of: known)). SOMEONE MAY BE IMPERSONATING \(sender.person.uppercased())",
+          remedy: "do not import it; check with \(sender.person) in person")
+      }
+    } else if !trust {
+      let preTrusted = try db.row(
+        sql: "SELECT 1 FROM trusted_key WHERE person = ? AND fingerprint = ?", arguments: [sender.person, sender.fingerprint]) != nil
+      guard preTrusted else {
+        throw BundleError(
+          file: file,
+          problem: "is signed by \(sender.person)'s key \(sender.fingerprint), which this store does not know",
+          remedy:
+            "check the fingerprint with \(sender.person) (they see it in gloss peers), then import with --trust or run: gloss peers trust \(sender.person) \(sender.fingerprint)"
+        )
+      }
+    }
+    for range in bundle.ranges {
+      let known = try knownKey(range.replica) ?? (range.replica == sender.replica ? sender.publicKey : nil)
+      if let known, known != range.publicKey {
+        throw BundleError(
+          file: file,
+          problem:
+            "carries operations of \(range.person) (\(range.replica.short)) under a key that is not \(range.person)'s: a forged relay",
+          remedy: "do not trust this file; ask \(sender.person) where it came from")
+      }
+    }
+  }
+
+  /// A range must continue this store's chain of its replica: an operation this store
+  /// already has must be the very same operation.
+  static func checkHistory(_ bundle: VerifiedBundle, file: String, session: WriteSession) throws {
+    let clock = session.clock
+    var index = 0
+    for range in bundle.ranges {
+      defer { index += Int(range.count) }
+      let have = clock[range.replica]
+      guard have >= range.from - 1, have > 0,
+        let num: Int64 = try session.db.row(sql: "SELECT num FROM replica WHERE id = ?", arguments: [range.replica.hex])?[0]
+      else { continue }
+      let last = min(have, range.to)
+      let ours = try chain(session.db, replicaNum: num, counter: last)
+      let theirs = last < range.from ? range.previous : bundle.chains[index + Int(last - range.from)]
+      guard ours == theirs else {
+        throw BundleError(
+          file: file,
+          problem: "rewrites the history of \(range.person) (\(range.replica.short)) up to operation \(last): it differs from what this store has",
+          remedy: "do not trust this file")
+      }
+    }
+  }
+
+  /// Records the keys and signed chain heads the bundle vouches for.
+  static func remember(_ bundle: VerifiedBundle, db: Database) throws {
+    let sender = bundle.sender
+    try db.exec(
+      sql: """
+        INSERT INTO replica (id, person, public_key) VALUES (?, ?, ?)
+        ON CONFLICT(id) DO UPDATE SET public_key = coalesce(replica.public_key, excluded.public_key)
+        """, arguments: [sender.replica.hex, sender.person, Data(sender.publicKey)])
+    for range in bundle.ranges {
+      try db.exec(
+        sql: """
+          INSERT INTO replica (id, person, public_key) VALUES (?, ?, ?)
+          ON CONFLICT(id) DO UPDATE SET public_key = coalesce(replica.public_key, excluded.public_key)
+          """, arguments: [range.replica.hex, range.person, Data(range.publicKey)])
+      try db.exec(
+        sql: "INSERT OR IGNORE INTO chain_signature (replica, counter, head, signature) VALUES (?, ?, ?, ?)",
+        arguments: [range.replica.hex, Int64(range.to), Data(range.head), Data(range.signature)])
+    }
+  }
+}
+
+/// Where this store stands with one peer.
+public struct PeerSyncStatus: Sendable {
+  public let peer: PeerInfo
+  /// Operations this store has that the peer did not have when it last wrote to us.
+  public let theyLack: UInt64
+  /// Operations the peer had then that this store still lacks.
+  public let weLack: UInt64
+}
+
+extension Store {
+  public func syncStatus() throws -> (peers: [PeerSyncStatus], pending: Int, missing: [ReplicaID: ClosedRange<UInt64>]) {
+    let peers = try peers()
+    return try read { reader in
+      let ours = try reader.vectorClock()
+      let statuses = peers.map { peer -> PeerSyncStatus in
+        let theirs = peer.lastClock ?? VectorClock()
+        let theyLack = ours.missing(from: theirs).values.reduce(0) { $0 + $1.upperBound - $1.lowerBound + 1 }
+        let weLack = theirs.missing(from: ours).values.reduce(0) { $0 + $1.upperBound - $1.lowerBound + 1 }
+        return PeerSyncStatus(peer: peer, theyLack: theyLack, weLack: weLack)
+      }
+      let waiting = try reader.db.rows(sql: "SELECT operation FROM pending").map { try Op(json: try JSONValue(parsing: $0[0])) }
+      return (statuses, waiting.count, WriteSession.missingRanges(waiting, clock: ours))
+    }
+  }
+
+  /// The person of each replica this store has heard of, for messages like "needs carol 12..40".
+  public func personNames() throws -> [ReplicaID: String] {
+    try read { reader in
+      Dictionary(
+        uniqueKeysWithValues: try reader.db.rows(sql: "SELECT id, person FROM replica").map {
+          (ReplicaID(hex: $0[0])!, $0[1] as String)
+        })
+    }
+  }
+}
