@@ -51,7 +51,7 @@ let package = Package(
     .executableTarget(
       name: "gloss-bench",
       dependencies: [
-        "GlossCore", "GlossImport", "GlossStore", "GlossCommands",
+        "GlossCore", "GlossImport", "GlossStore", "GlossCommands", "GlossBundle",
         .product(name: "GRDB", package: "GRDB.swift"),
       ],
       path: "Sources/GlossBench"

@@ -34,6 +34,9 @@ public enum NoteState: String, Sendable, CaseIterable {
     }
   }
 
+  /// States `gloss conflicts` lists.
+  public var isConflict: Bool { self == .conflict || self == .deletedConcurrently }
+
   /// The body reads show: the preferred entry that is not a deletion.
   public static func shownBody(_ register: MultiValueRegister<NoteContent>) -> String {
     register.entries.filter { $0.value != .deleted }.max { RegisterEntry.isPreferred($1, over: $0) }?.value.text ?? ""

@@ -26,9 +26,6 @@ public struct StatusHistory: Hashable, Sendable {
     entries.insert(entry, at: index)
   }
 
-  /// The writes no other write has superseded yet: what a new write supersedes.
-  public var frontier: [Dot] { entries.map(\.dot).filter { supersededAt[$0] == nil } }
-
   public func effective(now: HLCTimestamp, maximumDrift: UInt64 = HybridLogicalClock.defaultMaximumDrift)
     -> (status: ReadingStatus, entry: RegisterEntry<ReadingStatus>?, future: [RegisterEntry<ReadingStatus>])
   {

@@ -79,17 +79,6 @@ extension StoreReader {
     return result.sorted { $0.target < $1.target }
   }
 
-  public func conflictCount() throws -> Int {
-    let fields =
-      try Int.fetchOne(
-        db,
-        sql: """
-          SELECT count(*) FROM (SELECT 1 FROM field_entry GROUP BY record, field HAVING count(DISTINCT value) > 1)
-          """) ?? 0
-    let notes =
-      try Int.fetchOne(db, sql: "SELECT count(*) FROM note WHERE state IN ('conflict', 'deleted-concurrently')") ?? 0
-    return fields + notes
-  }
 }
 
 extension WriteSession {

@@ -67,7 +67,7 @@ extension WriteSession {
 
   /// Sets this person's reading status, replacing what this replica has seen of it.
   public func setStatus(_ record: RecordRef, _ status: ReadingStatus) throws -> Op {
-    let supersedes = try StatusRegisters(db: db).load(record: record.num, person: local.person).history.frontier
+    let supersedes = try StatusRegisters(db: db).frontier(record: record.num, person: local.person)
     return try commit(
       .setStatus(status), target: record.id, supersedes: supersedes, requires: [try reader.originDot(record: record)])
   }

@@ -15,6 +15,9 @@ struct OperationApplier {
   private var replicaNums: [ReplicaID: Int64] = [:]
   private var dirtyClock: Set<ReplicaID> = []
   private var chainHeads: [ReplicaID: [UInt8]] = [:]
+  /// Registers that went from agreement to conflict: what an import reports as
+  /// "conflicts created", counted as they happen so it costs nothing per stored history.
+  private(set) var conflictsCreated = 0
 
   init(db: Database) throws {
     self.db = db
@@ -58,15 +61,23 @@ struct OperationApplier {
 
   /// Logs and applies an operation that is not in the log yet. `now` is the reader's
   /// clock, which decides only whether a reading status is too far in the future to count.
-  /// `expectedChain`, from a verified bundle, must be what this log's chain gives.
-  mutating func applyNew(_ operation: Op, now: HLCTimestamp, expectedChain: [UInt8]? = nil) throws {
+  /// `verified` comes from a bundle whose signatures vouch for the operation's chain hash
+  /// and its predecessor's: then the operation must continue this log's chain, which is a
+  /// comparison, not a hash.
+  mutating func applyNew(_ operation: Op, now: HLCTimestamp, verified: ChainLink? = nil) throws {
     precondition(!clock.contains(operation.dot), "operation \(operation.dot) applied twice")
     precondition(operation.dot.counter == clock[operation.dot.replica] + 1, "gap before \(operation.dot)")
-    let chain = ChainHash.next(try chainHead(operation.dot.replica), operation)
-    if let expectedChain, expectedChain != chain {
-      throw StoreError(
-        "operation \(operation.dot.short) of \(operation.person) does not continue the history this store has: "
-          + "the bundles disagree about \(operation.person)'s past; nothing was imported")
+    let head = try chainHead(operation.dot.replica)
+    let chain: [UInt8]
+    if let verified {
+      guard verified.previous == head else {
+        throw StoreError(
+          "operation \(operation.dot.short) of \(operation.person) does not continue the history this store has: "
+            + "the bundles disagree about \(operation.person)'s past; nothing was imported")
+      }
+      chain = verified.chain
+    } else {
+      chain = ChainHash.next(head, operation)
     }
     chainHeads[operation.dot.replica] = chain
     let replica = try replicaNum(operation.dot.replica, person: operation.person)
@@ -98,14 +109,16 @@ struct OperationApplier {
     dirtyClock.removeAll()
   }
 
-  private func apply(_ operation: Op, seq: Int64, now: HLCTimestamp) throws {
+  private mutating func apply(_ operation: Op, seq: Int64, now: HLCTimestamp) throws {
     switch operation.body {
     case .createRecord(let publication):
       try createRecord(publication, id: operation.target, operation: operation, seq: seq)
     case .setField(let field, let value):
       let record = try requireRecord(operation.target)
       var register = try FieldRegisters(db: db).load(record: record, field: field)
+      let wasConflicted = register.register.isConflicted
       register.write(entry(operation, value), superseding: operation.supersedes)
+      if !wasConflicted && register.register.isConflicted { conflictsCreated += 1 }
       try FieldRegisters(db: db).store(register, record: record, field: field, newSeq: (operation.dot, seq))
     case .addTag(let spelling):
       let record = try requireRecord(operation.target)
@@ -143,10 +156,12 @@ struct OperationApplier {
     case .setStatus(let status):
       let record = try requireRecord(operation.target)
       let registers = StatusRegisters(db: db)
-      var (history, seqs) = try registers.load(record: record.num, person: operation.person)
-      history.write(entry(operation, status), superseding: operation.supersedes)
-      seqs[operation.dot] = seq
-      try registers.store(history, seqs: seqs, record: record.num, person: operation.person, now: now)
+      var superseded: [Int64] = []
+      for dot in operation.supersedes { if let row = try logRow(of: dot) { superseded.append(row) } }
+      try registers.write(
+        seq: seq, record: record.num, person: operation.person, timestamp: operation.timestamp, status: status,
+        superseding: superseded)
+      try registers.refresh(record: record.num, person: operation.person, now: now)
     }
   }
 
@@ -161,7 +176,7 @@ struct OperationApplier {
     return record
   }
 
-  private func createRecord(_ publication: Publication, id: String, operation: Op, seq: Int64) throws {
+  private mutating func createRecord(_ publication: Publication, id: String, operation: Op, seq: Int64) throws {
     guard let existing = try StoreReader(db: db).recordRef(id: id) else {
       let statement = try db.cachedStatement(
         sql: """
@@ -183,7 +198,9 @@ struct OperationApplier {
     let registers = FieldRegisters(db: db)
     for field in RecordField.allCases {
       var register = try registers.load(record: existing, field: field)
+      let wasConflicted = register.register.isConflicted
       register.write(entry(operation, publication.value(of: field)), superseding: operation.supersedes)
+      if !wasConflicted && register.register.isConflicted { conflictsCreated += 1 }
       try registers.store(register, record: existing, field: field, newSeq: (operation.dot, seq))
     }
     let row = try db.row(sql: "SELECT topics, sources FROM record WHERE num = ?", arguments: [existing.num])!
@@ -195,13 +212,26 @@ struct OperationApplier {
       ])
   }
 
-  private func writeNote(_ operation: Op, seq: Int64, content: NoteContent) throws {
+  private mutating func writeNote(_ operation: Op, seq: Int64, content: NoteContent) throws {
     guard let note = try Int64.fetchOne(db, sql: "SELECT num FROM note WHERE id = ?", arguments: [operation.target])
     else { throw StoreError("operation targets note \(operation.target), which this store does not have") }
     let registers = NoteRegisters(db: db)
     var register = try registers.load(note: note)
+    let wasConflicted = NoteState(register.register).isConflict
     register.write(entry(operation, content), superseding: operation.supersedes)
+    if !wasConflicted && NoteState(register.register).isConflict { conflictsCreated += 1 }
     try registers.store(register, note: note, newSeq: (operation.dot, seq))
+  }
+}
+
+/// An operation's place in its replica's hash chain, as a verified bundle gives it.
+public struct ChainLink: Sendable, Equatable {
+  public let previous: [UInt8]
+  public let chain: [UInt8]
+
+  public init(previous: [UInt8], chain: [UInt8]) {
+    self.previous = previous
+    self.chain = chain
   }
 }
 

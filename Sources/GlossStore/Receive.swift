@@ -20,18 +20,18 @@ extension WriteSession {
   /// the log is counted as known; one whose dependencies are missing waits in `pending`
   /// and is applied, by this call or a later one, as soon as they arrive.
   ///
-  /// `chains`, from a verified bundle, gives each operation's hash chain; an operation that
-  /// does not continue this store's chain of its replica is refused.
-  public func receive(_ operations: [Op], chains: [Dot: [UInt8]] = [:]) throws -> ReceiveSummary {
+  /// `links`, from a verified bundle, gives each operation's place in its hash chain; an
+  /// operation that does not continue this store's chain of its replica is refused.
+  public func receive(_ operations: [Op], links: [Dot: ChainLink] = [:]) throws -> ReceiveSummary {
     var summary = ReceiveSummary()
-    let conflictsBefore = try reader.conflictCount()
+    let conflictsBefore = applier.conflictsCreated
     var waiting: [Dot: Op] = [:]
-    var expected = chains
+    var expected = links
     for row in try db.rows(sql: "SELECT operation, chain FROM pending") {
       let op = try Op(json: try JSONValue(parsing: row[0]))
       waiting[op.dot] = op
-      let chain: Data = row[1]
-      if !chain.isEmpty { expected[op.dot] = [UInt8](chain) }
+      let link = [UInt8](row[1] as Data)
+      if link.count == 64 { expected[op.dot] = ChainLink(previous: Array(link[..<32]), chain: Array(link[32...])) }
     }
     let pendingBefore = Set(waiting.keys)
     for op in operations {
@@ -57,7 +57,7 @@ extension WriteSession {
     var appliedPending = 0
     while let dot = ready.popLast() {
       guard let op = waiting.removeValue(forKey: dot) else { continue }
-      try applyRemote(op, expectedChain: expected[dot])
+      try applyRemote(op, verified: expected[dot])
       if pendingBefore.contains(dot) { appliedPending += 1 } else { summary.new += 1 }
       for dependent in dependents[dot] ?? [] {
         blockers[dependent]! -= 1
@@ -69,11 +69,11 @@ extension WriteSession {
     let insert = try db.cachedStatement(
       sql: "INSERT INTO pending (replica, counter, operation, chain) VALUES (?, ?, ?, ?)")
     for op in waiting.values.sorted(by: { $0.dot < $1.dot }) {
-      try insert.execute(arguments: [op.dot.replica.hex, Int64(op.dot.counter), op.json.canonical, Data(expected[op.dot] ?? [])])
+      try insert.execute(arguments: [op.dot.replica.hex, Int64(op.dot.counter), op.json.canonical, Data(expected[op.dot].map { $0.previous + $0.chain } ?? [])])
     }
     summary.pending = waiting.count
     summary.missing = Self.missingRanges(waiting.values, clock: clock)
-    summary.conflictsCreated = max(0, try reader.conflictCount() - conflictsBefore)
+    summary.conflictsCreated = applier.conflictsCreated - conflictsBefore
     return summary
   }
 

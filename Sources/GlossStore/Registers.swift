@@ -119,17 +119,25 @@ struct NoteRegisters {
 }
 
 /// Reading-status histories, one per (record, person).
+///
+/// Histories only grow, so writes are incremental (the new entry, and the lowered
+/// `superseded_at` of what it supersedes, exactly as `StatusHistory.write` does) and reads
+/// load only the entries that can still count: those not superseded by an entry that
+/// counts for the reader.
 struct StatusRegisters {
   let db: Database
 
-  func load(record: Int64, person: String) throws -> (history: StatusHistory, seqs: [Dot: Int64]) {
+  /// The entries that matter to a reader at `now`, as a `StatusHistory`.
+  func load(record: Int64, person: String, now: HLCTimestamp) throws -> StatusHistory {
+    let horizon = HLCTimestamp(milliseconds: now.milliseconds + HybridLogicalClock.defaultMaximumDrift, logical: .max)
     var supersededAt: [Dot: HLCTimestamp] = [:]
     let loaded = try fetchEntries(
       db,
       sql: """
         SELECT \(entryColumns), e.status AS status, e.superseded_at AS superseded_at FROM status_entry e
-        JOIN operation o ON o.seq = e.op JOIN replica r ON r.num = o.replica WHERE e.record = ? AND e.person = ?
-        """, arguments: [record, person]
+        JOIN operation o ON o.seq = e.op JOIN replica r ON r.num = o.replica
+        WHERE e.record = ? AND e.person = ? AND (e.superseded_at IS NULL OR e.superseded_at > ?)
+        """, arguments: [record, person, Int64(horizon.packed)]
     ) { row in
       if let at = row["superseded_at"] as Int64? {
         supersededAt[Dot(replica: ReplicaID(hex: row["replica"])!, counter: UInt64(row["counter"] as Int64))] =
@@ -137,24 +145,39 @@ struct StatusRegisters {
       }
       return ReadingStatus(rawValue: row["status"]) ?? .unread
     }
-    return (StatusHistory(entries: loaded.register.entries, supersededAt: supersededAt), loaded.seqs)
+    return StatusHistory(entries: loaded.register.entries, supersededAt: supersededAt)
   }
 
-  /// Writes the history and the effective status as of `now`.
-  func store(_ history: StatusHistory, seqs: [Dot: Int64], record: Int64, person: String, now: HLCTimestamp) throws {
-    try db.exec(sql: "DELETE FROM status_entry WHERE record = ? AND person = ?", arguments: [record, person])
-    for entry in history.entries {
+  /// The entries no other entry has superseded: what a new status write supersedes.
+  func frontier(record: Int64, person: String) throws -> [Dot] {
+    try db.rows(
+      sql: """
+        SELECT r.id, o.counter FROM status_entry e JOIN operation o ON o.seq = e.op JOIN replica r ON r.num = o.replica
+        WHERE e.record = ? AND e.person = ? AND e.superseded_at IS NULL
+        """, arguments: [record, person]
+    ).map { Dot(replica: ReplicaID(hex: $0[0])!, counter: UInt64($0[1] as Int64)) }
+  }
+
+  /// Adds one write: its entry, and `supersededAt = min(supersededAt, its clock)` for each
+  /// entry it supersedes (given by log row).
+  func write(seq: Int64, record: Int64, person: String, timestamp: HLCTimestamp, status: ReadingStatus, superseding: [Int64])
+    throws
+  {
+    try db.exec(
+      sql: "INSERT INTO status_entry (record, person, op, hlc, status, superseded_at) VALUES (?, ?, ?, ?, ?, NULL)",
+      arguments: [record, person, seq, Int64(timestamp.packed), status.rawValue])
+    for superseded in superseding {
       try db.exec(
-        sql: "INSERT INTO status_entry (record, person, op, hlc, status, superseded_at) VALUES (?, ?, ?, ?, ?, ?)",
-        arguments: [
-          record, person, seqs[entry.dot]!, Int64(entry.timestamp.packed), entry.value.rawValue,
-          history.supersededAt[entry.dot].map { Int64($0.packed) },
-        ])
+        sql: """
+          UPDATE status_entry SET superseded_at = min(coalesce(superseded_at, ?1), ?1)
+          WHERE record = ?2 AND person = ?3 AND op = ?4
+          """, arguments: [Int64(timestamp.packed), record, person, superseded])
     }
-    try refresh(record: record, person: person, history: history, now: now)
   }
 
-  func refresh(record: Int64, person: String, history: StatusHistory, now: HLCTimestamp) throws {
+  /// Puts the person's status as of `now` in the `status` table.
+  func refresh(record: Int64, person: String, now: HLCTimestamp) throws {
+    let history = try load(record: record, person: person, now: now)
     try db.exec(
       sql: """
         INSERT INTO status (record, person, status) VALUES (?, ?, ?)

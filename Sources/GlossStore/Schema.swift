@@ -109,7 +109,7 @@ public enum Schema {
       replica TEXT NOT NULL,
       counter INTEGER NOT NULL,
       operation TEXT NOT NULL,
-      chain BLOB NOT NULL,
+      chain BLOB NOT NULL, -- the verified chain link: previous hash ‖ this hash, or empty
       PRIMARY KEY (replica, counter)
     ) WITHOUT ROWID;
     \(recordTable)

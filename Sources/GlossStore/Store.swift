@@ -85,9 +85,7 @@ public final class Store: Sendable {
         arguments: [Int64(low.packed), Int64(high.packed)])
       let registers = StatusRegisters(db: db)
       for row in due {
-        let history = try registers.load(record: row["record"], person: row["person"]).history
-        try registers.refresh(
-          record: row["record"], person: row["person"], history: history, now: HLCTimestamp(milliseconds: now))
+        try registers.refresh(record: row["record"], person: row["person"], now: HLCTimestamp(milliseconds: now))
       }
       try db.exec(
         sql:
@@ -120,6 +118,12 @@ public final class Store: Sendable {
       let rows = try Row.fetchAll(statement)
       return (statement.columnNames, rows.map { row in row.databaseValues.map { $0 } })
     }
+  }
+
+  /// Copies the whole store, consistently, to a new file (SQLite's online backup).
+  public func backup(to path: String) throws {
+    let target = try DatabaseQueue(path: path)
+    try queue.backup(to: target)
   }
 
   /// The hybrid logical clock now, without issuing a timestamp.

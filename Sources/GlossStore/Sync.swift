@@ -247,9 +247,7 @@ extension Store {
         try Self.checkKeys(bundle, file: path, trust: trust, ownKey: ownKey, local: local, db: session.db)
         try Self.checkHistory(bundle, file: path, session: session)
         try Self.remember(bundle, db: session.db)
-        var chains: [Dot: [UInt8]] = [:]
-        for (op, chain) in zip(bundle.operations, bundle.chains) { chains[op.dot] = chain }
-        let summary = try session.receive(bundle.operations, chains: chains)
+        let summary = try session.receive(bundle.operations, links: Self.links(bundle))
         try session.db.exec(
           sql: "UPDATE replica SET last_clock = ?, last_seen = ? WHERE id = ?",
           arguments: [Self.json(bundle.clock).canonical, Int64(bundle.created), bundle.sender.replica.hex])
@@ -324,6 +322,22 @@ extension Store {
           remedy: "do not trust this file")
       }
     }
+  }
+
+  /// Each operation's chain hash and its predecessor's, from the verified ranges.
+  static func links(_ bundle: VerifiedBundle) -> [Dot: ChainLink] {
+    var links: [Dot: ChainLink] = [:]
+    links.reserveCapacity(bundle.operations.count)
+    var index = 0
+    for range in bundle.ranges {
+      var previous = range.previous
+      for _ in range.from...range.to {
+        links[bundle.operations[index].dot] = ChainLink(previous: previous, chain: bundle.chains[index])
+        previous = bundle.chains[index]
+        index += 1
+      }
+    }
+    return links
   }
 
   /// Records the keys and signed chain heads the bundle vouches for.

@@ -43,9 +43,9 @@ public final class WriteSession {
 
   /// Applies a peer's operation whose dependencies are all applied; advances this
   /// replica's clock past its timestamp unless that is implausibly far ahead.
-  public func applyRemote(_ operation: Op, expectedChain: [UInt8]? = nil) throws {
+  public func applyRemote(_ operation: Op, verified: ChainLink? = nil) throws {
     hlc.observe(operation.timestamp, now: nowMilliseconds())
-    try applier.applyNew(operation, now: now, expectedChain: expectedChain)
+    try applier.applyNew(operation, now: now, verified: verified)
   }
 
   public var clock: VectorClock { applier.clock }

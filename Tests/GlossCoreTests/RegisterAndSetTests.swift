@@ -178,7 +178,7 @@ struct RegisterSimulation {
     let effective = register.effective(now: now)
     #expect(effective.status == .reading, "what the future write replaced still shows")
     #expect(effective.future == [broken])
-    #expect(register.frontier == [broken.dot])
+    #expect(register.supersededAt == [laptop.dot: broken.timestamp])
     #expect(register.effective(now: HLCTimestamp(milliseconds: 1_000_001)).status == .read)
   }
 }

@@ -1,0 +1,154 @@
+import Foundation
+import GlossBundle
+import GlossCore
+import GlossStore
+
+/// `Scripts/bench sync [N]`: export and import of N operations (default 1,000,000), bytes
+/// per operation, and the cost of importing 1,000 new operations into a store that has N
+/// against one that has 10,000 (target: at most 2×, the cost follows the delta).
+///
+/// The operations are one replica's mixed workload (records, then tags, untags, notes, note
+/// edits and statuses with correct supersedes and requires), generated directly as a
+/// signed chain: building them through the mutation API would take longer than the
+/// measurement.
+struct SyncBench {
+  let workspace: BenchWorkspace
+  let count: Int
+
+  struct Workload {
+    let identity = SigningIdentity()
+    let replica = ReplicaID.random()
+    var operations: [Op] = []
+    var chains: [[UInt8]] = []
+
+    init(total: Int, seedText: String) {
+      var random = SplitMix64(seed: 11)
+      var listing = SyntheticListing(seedText: seedText)
+      let recordCount = max(100, total / 50)
+      var records: [(id: String, origin: Dot)] = []
+      var tags: [String: [String: Dot]] = [:]
+      var statusDot: [String: Dot] = [:]
+      var notes: [(id: String, last: Dot, origin: Dot)] = []
+      var hlc: UInt64 = 1_700_000_000_000
+      var chain = ChainHash.zero
+      func append(_ target: String, _ body: OperationBody, supersedes: [Dot] = [], requires: [Dot] = []) -> Dot {
+        hlc += random.next() % 40
+        let dot = Dot(replica: replica, counter: UInt64(operations.count + 1))
+        let op = Op(
+          dot: dot, timestamp: HLCTimestamp(milliseconds: hlc), person: "alice", target: target, body: body,
+          supersedes: supersedes, requires: requires)
+        chain = ChainHash.next(chain, op)
+        operations.append(op)
+        chains.append(chain)
+        return dot
+      }
+      while operations.count < total {
+        if records.count < recordCount {
+          let publication = Publication(
+            authors: ["\(listing.pick(SyntheticListing.surnames)) A"], title: listing.sentence(characters: 90),
+            journal: listing.pick(SyntheticListing.journals), year: 2000 + Int(random.next() % 20),
+            abstract: [AbstractSection(label: "BACKGROUND", text: listing.sentence(characters: 200))])
+          let id = publication.id.text
+          records.append((id, append(id, .createRecord(publication))))
+          continue
+        }
+        let record = records[Int(random.next() % UInt64(records.count))]
+        switch random.next() % 10 {
+        case 0...3:
+          let tag = "topic-\(random.next() % 40)"
+          let dot = append(record.id, .addTag(tag), requires: [record.origin])
+          tags[record.id, default: [:]][tag] = dot
+        case 4:
+          if let (tag, dot) = tags[record.id]?.first {
+            _ = append(record.id, .removeTag(tag), supersedes: [dot], requires: [record.origin])
+            tags[record.id]![tag] = nil
+          } else {
+            _ = append(record.id, .setStatus(.toRead), supersedes: statusDot[record.id].map { [$0] } ?? [], requires: [record.origin])
+          }
+        case 5:
+          let noteID = NoteID.make(for: Dot(replica: replica, counter: UInt64(operations.count + 1)))
+          let dot = append(
+            noteID, .createNote(record: RecordID(record.id)!, text: listing.sentence(characters: 60), anchor: nil),
+            requires: [record.origin])
+          notes.append((noteID, dot, dot))
+        case 6:
+          if !notes.isEmpty {
+            let index = Int(random.next() % UInt64(notes.count))
+            let note = notes[index]
+            let dot = append(note.id, .editNote(listing.sentence(characters: 60)), supersedes: [note.last], requires: [note.origin])
+            notes[index].last = dot
+            continue
+          }
+          fallthrough
+        default:
+          let status = ReadingStatus.allCases[Int(random.next() % 5)]
+          statusDot[record.id] = append(
+            record.id, .setStatus(status), supersedes: statusDot[record.id].map { [$0] } ?? [], requires: [record.origin])
+        }
+      }
+    }
+
+    /// A signed bundle of operations `range` (1-based counters).
+    func bundle(_ range: ClosedRange<Int>) throws -> [UInt8] {
+      let previous = range.lowerBound == 1 ? ChainHash.zero : chains[range.lowerBound - 2]
+      let head = chains[range.upperBound - 1]
+      let signed = BundleRange(
+        replica: replica, person: "alice", publicKey: identity.publicKey, from: UInt64(range.lowerBound),
+        to: UInt64(range.upperBound), previous: previous, head: head,
+        signature: try identity.sign(ChainHash.signedMessage(replica: replica, counter: UInt64(range.upperBound), head: head)))
+      return try BundleFormat.encode(
+        sender: BundleSender(replica: replica, person: "alice", publicKey: identity.publicKey), signer: identity,
+        clock: VectorClock([replica: UInt64(range.upperBound)]), prerequisites: VectorClock([replica: UInt64(range.lowerBound - 1)]),
+        ranges: [signed], operations: Array(operations[(range.lowerBound - 1)...(range.upperBound - 1)]), created: 0)
+    }
+  }
+
+  func freshStore(_ name: String) throws -> Store {
+    let path = workspace.folder + "/\(name).sqlite"
+    workspace.remove(path)
+    return try Store(path: path, person: "bob")
+  }
+
+  func run() throws {
+    let delta = 1_000
+    print("sync: generating \(count.grouped) + \(delta.grouped) operations…")
+    let workload = Workload(total: count + delta, seedText: workspace.seedText)
+    var bytes: [UInt8] = []
+    let encode = try Measure.time { bytes = try workload.bundle(1...count) }
+    let big = try freshStore("sync-big")
+    let importSeconds = try Measure.time {
+      _ = try big.importBundleBytes([("big.gloss", bytes)], trust: true)
+    }
+    var exported: [UInt8] = []
+    let exportSeconds = try Measure.time { exported = try big.exportBundleBytes(peer: nil).0 }
+    print("  bundle: \(bytes.count.grouped) bytes, \((Double(bytes.count) / Double(count)).formatted(1)) bytes/operation (signed, compressed)")
+    print("  encode (in memory): \(Int(Double(count) / encode).grouped) operations/s")
+    print("  import into a fresh store: \(Int(Double(count) / importSeconds).grouped) operations/s (\(importSeconds.formatted(1)) s)")
+    print("  export from the store: \(Int(Double(count) / exportSeconds).grouped) operations/s, \(exported.count.grouped) bytes")
+
+    let small = try freshStore("sync-small")
+    _ = try small.importBundleBytes([("small.gloss", try workload.bundle(1...10_000))], trust: true)
+    let smallDelta = try workload.bundle(10_001...(10_000 + delta))
+    let bigDelta = try workload.bundle((count + 1)...(count + delta))
+    var smallTimes: [Double] = []
+    var bigTimes: [Double] = []
+    for run in 0..<5 {
+      let smallCopy = try copy(small, "small-\(run)")
+      let bigCopy = try copy(big, "big-\(run)")
+      smallTimes.append(try Measure.time { _ = try smallCopy.importBundleBytes([("d.gloss", smallDelta)], trust: true) })
+      bigTimes.append(try Measure.time { _ = try bigCopy.importBundleBytes([("d.gloss", bigDelta)], trust: true) })
+    }
+    let ratio = Measure.median(bigTimes) / Measure.median(smallTimes)
+    print("  \(delta.grouped) new operations into 10,000: \((Measure.median(smallTimes) * 1000).formatted(1)) ms (median of 5)")
+    print("  \(delta.grouped) new operations into \(count.grouped): \((Measure.median(bigTimes) * 1000).formatted(1)) ms (median of 5)")
+    print("  ratio: \(ratio.formatted(2)) (target ≤ 2)")
+  }
+
+  /// A copy of a store file, so that every timed delta import starts from the same state.
+  func copy(_ store: Store, _ name: String) throws -> Store {
+    let path = workspace.folder + "/\(name).sqlite"
+    workspace.remove(path)
+    try store.backup(to: path)
+    return try Store(path: path)
+  }
+}
