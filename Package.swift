@@ -46,7 +46,9 @@ let package = Package(
       pkgConfig: "libedit",
       providers: [.apt(["libedit-dev"])]
     ),
-    .target(name: "GlossREPL", dependencies: ["GlossCommands", "CLibedit"]),
+    // A non-variadic C face on libedit's histedit API (Swift cannot call el_set()).
+    .target(name: "CLineEditor", dependencies: ["CLibedit"]),
+    .target(name: "GlossREPL", dependencies: ["GlossCommands", "CLineEditor", "GlossStore", "GlossCore"]),
     .executableTarget(name: "gloss", dependencies: ["GlossCommands", "GlossREPL"]),
     .executableTarget(
       name: "gloss-bench",
@@ -69,6 +71,7 @@ let package = Package(
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]
     ),
+    .testTarget(name: "GlossREPLTests", dependencies: ["GlossREPL", "GlossCommands", "GlossStore", "gloss"]),
     .testTarget(name: "GlossCommandsTests", dependencies: ["GlossCommands", "GlossCore", "gloss"]),
   ]
 )

@@ -9,6 +9,10 @@ public final class CommandContext: @unchecked Sendable {
   /// The REPL's `.mode`; nil on the CLI, where `--json`/`--csv` choose.
   public var mode: OutputMode?
   public var interactive: Bool
+  /// Script mode: no escape codes whatever standard output is.
+  public var colorAllowed = true
+  /// Put before error messages, e.g. "line 3: " when running a script.
+  public var errorPrefix = ""
   private var stores: [String: Store] = [:]
 
   public init(output: Output = Output(), mode: OutputMode? = nil, interactive: Bool = false) {

@@ -18,7 +18,7 @@ public struct GlossCommand: ParsableCommand {
     InitCommand.self, ImportCommand.self, ListCommand.self, SearchCommand.self, ShowCommand.self, TagCommand.self,
     UntagCommand.self, TagsCommand.self, NoteCommand.self, NotesCommand.self, NoteEditCommand.self,
     NoteDeleteCommand.self, StatusCommand.self, SetCommand.self, ConflictsCommand.self, ResolveCommand.self,
-    DumpCommand.self, SyncCommand.self, PeersCommand.self, LogCommand.self, ClockCommand.self,
+    DumpCommand.self, SyncCommand.self, PeersCommand.self, LogCommand.self, ClockCommand.self, SqlCommand.self,
   ]
 
   public init() {}
@@ -26,5 +26,42 @@ public struct GlossCommand: ParsableCommand {
   /// The names a person types, for completion and "did you mean".
   public static var commandNames: [String] {
     allCommands.map { $0.configuration.commandName ?? String(describing: $0) }
+  }
+
+  /// The subcommands of a command group (`sync`, `peers`), by name.
+  public static func subcommandNames(of name: String) -> [String] {
+    guard let command = allCommands.first(where: { $0.configuration.commandName == name }) else { return [] }
+    return command.configuration.subcommands.compactMap { $0.configuration.commandName }
+  }
+
+  /// The options a command takes (`--json`, `--limit`, …), read from its help so that
+  /// completion can never disagree with the parser.
+  public static func optionNames(of path: [String]) -> [String] {
+    let help = GlossCommand.helpText(for: path)
+    var names = Set<String>()
+    for word in help.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "," || $0 == "[" || $0 == "]" || $0 == "(" || $0 == ")" || $0 == "=" }) {
+      if word.hasPrefix("--"), word.count > 2, word.dropFirst(2).allSatisfy({ $0.isLetter || $0 == "-" }) {
+        names.insert(String(word))
+      }
+    }
+    return names.sorted()
+  }
+
+  /// Commands whose lines stay out of the REPL's history: a fingerprint being trusted is
+  /// the sort of thing that should be typed, not recalled from a shared account's history.
+  public static func isSecret(_ words: [String]) -> Bool {
+    words.starts(with: ["peers", "trust"])
+  }
+
+  /// Exactly what `gloss PATH… --help` prints.
+  public static func helpText(for path: [String]) -> String {
+    do {
+      // Parsing --help yields a command whose run() throws the help text as a clean exit.
+      var command = try GlossCommand.parseAsRoot(path + ["--help"])
+      try command.run()
+      return ""
+    } catch {
+      return GlossCommand.fullMessage(for: error)
+    }
   }
 }

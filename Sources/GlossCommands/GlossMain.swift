@@ -35,7 +35,7 @@ public enum GlossMain {
       CommandContext.current.output.line(message)
       return 0
     }
-    FileHandle.standardError.write(Data(("gloss: " + message + "\n").utf8))
+    FileHandle.standardError.write(Data(("gloss: " + CommandContext.current.errorPrefix + message + "\n").utf8))
     return code == .success ? 0 : max(code.rawValue, 1)
   }
 }

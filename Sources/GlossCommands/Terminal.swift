@@ -26,7 +26,8 @@ public enum Terminal {
   /// Colour only on a terminal, and never when `NO_COLOR` is set (https://no-color.org).
   public static var colorEnabled: Bool {
     let environment = ProcessInfo.processInfo.environment
-    return isTerminal(STDOUT_FILENO) && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+    return CommandContext.current.colorAllowed && isTerminal(STDOUT_FILENO) && (environment["NO_COLOR"] ?? "").isEmpty
+      && environment["TERM"] != "dumb"
   }
 
   /// The display width of a string: East Asian wide characters count two columns.

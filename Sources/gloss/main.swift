@@ -2,4 +2,9 @@ import Foundation
 import GlossCommands
 import GlossREPL
 
-exit(GlossMain.run(Array(CommandLine.arguments.dropFirst())))
+/// `gloss` alone (or with only `--store PATH`) opens the REPL; anything else is one command.
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.isEmpty || (arguments.count == 2 && arguments[0] == "--store") {
+  exit(REPL.run(storePath: arguments.count == 2 ? arguments[1] : nil))
+}
+exit(GlossMain.run(arguments))

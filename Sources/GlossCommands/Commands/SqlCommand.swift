@@ -1,0 +1,62 @@
+import ArgumentParser
+import GRDB
+import GlossStore
+import GlossCore
+
+struct SqlCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sql",
+    abstract: "Run a read-only SQL query over the store (the schema is in the README).",
+    discussion: "The connection is query_only: the store cannot be changed this way.")
+
+  @OptionGroup var storeOptions: StoreOptions
+  @OptionGroup var format: FormatOptions
+  @Argument(help: ArgumentHelp("The query.", valueName: "query")) var query: [String]
+
+  func validate() throws {
+    if query.isEmpty { throw ValidationError("give a query, like: sql SELECT count(*) FROM record") }
+  }
+
+  func run() throws {
+    let result: (columns: [String], rows: [[DatabaseValue]])
+    do {
+      result = try storeOptions.open().readOnlyQuery(query.joined(separator: " "))
+    } catch let error as DatabaseError {
+      throw StoreError("SQL: \(error.message ?? "\(error)")")
+    }
+    let rows = result.rows.map { $0.map(Self.text) }
+    let output = CommandContext.current.output
+    if format.mode == .json {
+      output.json(
+        .array(
+          result.rows.map { row in
+            .object(Dictionary(zip(result.columns, row.map(Self.json)), uniquingKeysWith: { first, _ in first }))
+          }))
+      return
+    }
+    let table = TextTable(headers: result.columns, rows: rows)
+    for line in table.render(format.mode, width: Terminal.width(), color: Terminal.colorEnabled) { output.line(line) }
+  }
+
+  static func text(_ value: DatabaseValue) -> String {
+    switch value.storage {
+    case .null: return "NULL"
+    case .int64(let number): return String(number)
+    case .double(let number): return String(number)
+    case .string(let text): return text
+    case .blob(let data): return "x'" + data.map { String(format: "%02x", $0) }.joined() + "'"
+    }
+  }
+
+  static func json(_ value: DatabaseValue) -> JSONValue {
+    switch value.storage {
+    case .null: return .null
+    case .int64(let number): return .int(number)
+    case .double(let number): return .string(String(number))
+    case .string(let text): return .string(text)
+    case .blob: return .string(text(value))
+    }
+  }
+}
+
+import Foundation
