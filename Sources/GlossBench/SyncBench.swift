@@ -63,7 +63,9 @@ struct SyncBench {
             _ = append(record.id, .removeTag(tag), supersedes: [dot], requires: [record.origin])
             tags[record.id]![tag] = nil
           } else {
-            _ = append(record.id, .setStatus(.toRead), supersedes: statusDot[record.id].map { [$0] } ?? [], requires: [record.origin])
+            _ = append(
+              record.id, .setStatus(.toRead), supersedes: statusDot[record.id].map { [$0] } ?? [],
+              requires: [record.origin])
           }
         case 5:
           let noteID = NoteID.make(for: Dot(replica: replica, counter: UInt64(operations.count + 1)))
@@ -75,7 +77,8 @@ struct SyncBench {
           if !notes.isEmpty {
             let index = Int(random.next() % UInt64(notes.count))
             let note = notes[index]
-            let dot = append(note.id, .editNote(listing.sentence(characters: 60)), supersedes: [note.last], requires: [note.origin])
+            let dot = append(
+              note.id, .editNote(listing.sentence(characters: 60)), supersedes: [note.last], requires: [note.origin])
             notes[index].last = dot
             continue
           }
@@ -83,7 +86,8 @@ struct SyncBench {
         default:
           let status = ReadingStatus.allCases[Int(random.next() % 5)]
           statusDot[record.id] = append(
-            record.id, .setStatus(status), supersedes: statusDot[record.id].map { [$0] } ?? [], requires: [record.origin])
+            record.id, .setStatus(status), supersedes: statusDot[record.id].map { [$0] } ?? [],
+            requires: [record.origin])
         }
       }
     }
@@ -95,10 +99,12 @@ struct SyncBench {
       let signed = BundleRange(
         replica: replica, person: "alice", publicKey: identity.publicKey, from: UInt64(range.lowerBound),
         to: UInt64(range.upperBound), previous: previous, head: head,
-        signature: try identity.sign(ChainHash.signedMessage(replica: replica, counter: UInt64(range.upperBound), head: head)))
+        signature: try identity.sign(
+          ChainHash.signedMessage(replica: replica, counter: UInt64(range.upperBound), head: head)))
       return try BundleFormat.encode(
         sender: BundleSender(replica: replica, person: "alice", publicKey: identity.publicKey), signer: identity,
-        clock: VectorClock([replica: UInt64(range.upperBound)]), prerequisites: VectorClock([replica: UInt64(range.lowerBound - 1)]),
+        clock: VectorClock([replica: UInt64(range.upperBound)]),
+        prerequisites: VectorClock([replica: UInt64(range.lowerBound - 1)]),
         ranges: [signed], operations: Array(operations[(range.lowerBound - 1)...(range.upperBound - 1)]), created: 0)
     }
   }
@@ -121,10 +127,16 @@ struct SyncBench {
     }
     var exported: [UInt8] = []
     let exportSeconds = try Measure.time { exported = try big.exportBundleBytes(peer: nil).0 }
-    print("  bundle: \(bytes.count.grouped) bytes, \((Double(bytes.count) / Double(count)).formatted(1)) bytes/operation (signed, compressed)")
+    print(
+      "  bundle: \(bytes.count.grouped) bytes, \((Double(bytes.count) / Double(count)).formatted(1)) bytes/operation (signed, compressed)"
+    )
     print("  encode (in memory): \(Int(Double(count) / encode).grouped) operations/s")
-    print("  import into a fresh store: \(Int(Double(count) / importSeconds).grouped) operations/s (\(importSeconds.formatted(1)) s)")
-    print("  export from the store: \(Int(Double(count) / exportSeconds).grouped) operations/s, \(exported.count.grouped) bytes")
+    print(
+      "  import into a fresh store: \(Int(Double(count) / importSeconds).grouped) operations/s (\(importSeconds.formatted(1)) s)"
+    )
+    print(
+      "  export from the store: \(Int(Double(count) / exportSeconds).grouped) operations/s, \(exported.count.grouped) bytes"
+    )
 
     let small = try freshStore("sync-small")
     _ = try small.importBundleBytes([("small.gloss", try workload.bundle(1...10_000))], trust: true)
@@ -135,12 +147,17 @@ struct SyncBench {
     for run in 0..<5 {
       let smallCopy = try copy(small, "small-\(run)")
       let bigCopy = try copy(big, "big-\(run)")
-      smallTimes.append(try Measure.time { _ = try smallCopy.importBundleBytes([("d.gloss", smallDelta)], trust: true) })
+      smallTimes.append(
+        try Measure.time { _ = try smallCopy.importBundleBytes([("d.gloss", smallDelta)], trust: true) })
       bigTimes.append(try Measure.time { _ = try bigCopy.importBundleBytes([("d.gloss", bigDelta)], trust: true) })
     }
     let ratio = Measure.median(bigTimes) / Measure.median(smallTimes)
-    print("  \(delta.grouped) new operations into 10,000: \((Measure.median(smallTimes) * 1000).formatted(1)) ms (median of 5)")
-    print("  \(delta.grouped) new operations into \(count.grouped): \((Measure.median(bigTimes) * 1000).formatted(1)) ms (median of 5)")
+    print(
+      "  \(delta.grouped) new operations into 10,000: \((Measure.median(smallTimes) * 1000).formatted(1)) ms (median of 5)"
+    )
+    print(
+      "  \(delta.grouped) new operations into \(count.grouped): \((Measure.median(bigTimes) * 1000).formatted(1)) ms (median of 5)"
+    )
     print("  ratio: \(ratio.formatted(2)) (target ≤ 2)")
   }
 

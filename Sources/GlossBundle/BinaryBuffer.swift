@@ -56,7 +56,9 @@ struct ByteReader {
 
   mutating func count(limit: Int) throws(Malformed) -> Int {
     let value = try varint()
-    guard value <= UInt64(limit) else { throw Malformed(offset: offset, reason: "a count of \(value) is impossible here") }
+    guard value <= UInt64(limit) else {
+      throw Malformed(offset: offset, reason: "a count of \(value) is impossible here")
+    }
     return Int(value)
   }
 
@@ -66,7 +68,9 @@ struct ByteReader {
   }
 
   mutating func raw(_ count: Int) throws(Malformed) -> ArraySlice<UInt8> {
-    guard count >= 0, offset + count <= bytes.count else { throw Malformed(offset: offset, reason: "the body ends early") }
+    guard count >= 0, offset + count <= bytes.count else {
+      throw Malformed(offset: offset, reason: "the body ends early")
+    }
     defer { offset += count }
     return bytes[offset..<offset + count]
   }

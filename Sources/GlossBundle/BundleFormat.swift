@@ -40,7 +40,8 @@ public enum BundleFormat {
   }
 
   static func clockJSON(_ clock: VectorClock) -> JSONValue {
-    .object(Dictionary(uniqueKeysWithValues: clock.sortedEntries.map { ($0.replica.hex, JSONValue.int(Int64($0.counter))) }))
+    .object(
+      Dictionary(uniqueKeysWithValues: clock.sortedEntries.map { ($0.replica.hex, JSONValue.int(Int64($0.counter))) }))
   }
 
   /// Writes a bundle of `operations` (grouped by the ranges, in range order).
@@ -59,7 +60,8 @@ public enum BundleFormat {
       "ranges": .array(
         ranges.map { range in
           .object([
-            "replica": .string(range.replica.hex), "person": .string(range.person), "key": .string(hex(range.publicKey)),
+            "replica": .string(range.replica.hex), "person": .string(range.person),
+            "key": .string(hex(range.publicKey)),
             "from": .int(Int64(range.from)), "to": .int(Int64(range.to)), "previous": .string(hex(range.previous)),
             "head": .string(hex(range.head)), "signature": .string(hex(range.signature)),
           ])
@@ -80,7 +82,8 @@ public enum BundleFormat {
 
   /// Verifies and decodes a whole bundle file's bytes.
   public static func decode(_ bytes: [UInt8], file: String) throws(BundleError) -> VerifiedBundle {
-    func fail(_ offset: Int?, _ problem: String, _ remedy: String = "ask the sender to export it again") -> BundleError {
+    func fail(_ offset: Int?, _ problem: String, _ remedy: String = "ask the sender to export it again") -> BundleError
+    {
       BundleError(file: file, offset: offset, problem: problem, remedy: remedy)
     }
     guard bytes.starts(with: magicPrefix) else {
@@ -89,7 +92,9 @@ public enum BundleFormat {
       throw fail(0, "is not a Gloss bundle (no 'GLOSS BUNDLE' magic line)", "check that you picked the right file")
     }
     guard let newline = bytes.prefix(32).firstIndex(of: 0x0A) else {
-      throw fail(bytes.count < 32 ? bytes.count : magicPrefix.count, bytes.count < 32 ? "is truncated (it ends inside the magic line)" : "has a malformed version line")
+      throw fail(
+        bytes.count < 32 ? bytes.count : magicPrefix.count,
+        bytes.count < 32 ? "is truncated (it ends inside the magic line)" : "has a malformed version line")
     }
     let version = String(decoding: bytes[magicPrefix.count..<newline], as: UTF8.self)
     let parts = version.split(separator: ".")

@@ -29,7 +29,9 @@ enum Deflate {
 
   /// Refuses output beyond `limit` bytes: a small corrupt body must not expand without end.
   static func decompress(_ input: ArraySlice<UInt8>, expectedSize: Int, limit: Int) throws -> [UInt8] {
-    guard expectedSize <= limit else { throw Failure(description: "the body claims \(expectedSize) bytes, more than \(limit)") }
+    guard expectedSize <= limit else {
+      throw Failure(description: "the body claims \(expectedSize) bytes, more than \(limit)")
+    }
     var stream = z_stream()
     guard inflateInit_(&stream, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
       throw Failure(description: "zlib could not start decompressing")

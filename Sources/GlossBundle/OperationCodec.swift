@@ -97,7 +97,9 @@ enum OperationCodec {
     for _ in 0..<stringCount { strings.append(try reader.string()) }
     func string() throws -> String {
       let index = try reader.count(limit: strings.count - 1)
-      guard index < strings.count else { throw ByteReader.Malformed(offset: reader.offset, reason: "no string \(index)") }
+      guard index < strings.count else {
+        throw ByteReader.Malformed(offset: reader.offset, reason: "no string \(index)")
+      }
       return strings[index]
     }
     func json() throws -> JSONValue { try JSONValue(parsing: try string()) }
@@ -106,7 +108,9 @@ enum OperationCodec {
       var result: [Dot] = []
       for _ in 0..<count {
         let index = try reader.count(limit: replicas.count - 1)
-        guard index < replicas.count else { throw ByteReader.Malformed(offset: reader.offset, reason: "no replica \(index)") }
+        guard index < replicas.count else {
+          throw ByteReader.Malformed(offset: reader.offset, reason: "no replica \(index)")
+        }
         let counter = try reader.varint()
         guard counter > 0 else { throw ByteReader.Malformed(offset: reader.offset, reason: "a dot with counter 0") }
         result.append(Dot(replica: replicas[index], counter: counter))
@@ -119,7 +123,9 @@ enum OperationCodec {
       for counter in range.from...range.to {
         let start = reader.offset
         let kindIndex = Int(try reader.byte())
-        guard kindIndex < kinds.count else { throw ByteReader.Malformed(offset: start, reason: "unknown operation kind \(kindIndex)") }
+        guard kindIndex < kinds.count else {
+          throw ByteReader.Malformed(offset: start, reason: "unknown operation kind \(kindIndex)")
+        }
         let hlc = previousHLC &+ (try reader.signed())
         guard hlc >= 0 else { throw ByteReader.Malformed(offset: start, reason: "a negative clock") }
         previousHLC = hlc
@@ -129,17 +135,24 @@ enum OperationCodec {
         case "record.create": body = try OperationBody(kind: "record.create", payload: try json())
         case "record.set":
           let field = Int(try reader.byte())
-          guard field < RecordField.allCases.count else { throw ByteReader.Malformed(offset: reader.offset, reason: "unknown field") }
+          guard field < RecordField.allCases.count else {
+            throw ByteReader.Malformed(offset: reader.offset, reason: "unknown field")
+          }
           body = try OperationBody(
-            kind: "record.set", payload: .object(["field": .string(RecordField.allCases[field].rawValue), "value": try json()]))
+            kind: "record.set",
+            payload: .object(["field": .string(RecordField.allCases[field].rawValue), "value": try json()]))
         case "tag.add": body = .addTag(try string())
         case "tag.remove": body = .removeTag(try string())
         case "note.create":
-          guard let record = RecordID(try string()) else { throw ByteReader.Malformed(offset: reader.offset, reason: "a bad record id") }
+          guard let record = RecordID(try string()) else {
+            throw ByteReader.Malformed(offset: reader.offset, reason: "a bad record id")
+          }
           let text = try string()
           var anchor: TextAnchor?
           if try reader.byte() == 1 {
-            guard let decoded = TextAnchor(json: try json()) else { throw ByteReader.Malformed(offset: reader.offset, reason: "a bad anchor") }
+            guard let decoded = TextAnchor(json: try json()) else {
+              throw ByteReader.Malformed(offset: reader.offset, reason: "a bad anchor")
+            }
             anchor = decoded
           }
           body = .createNote(record: record, text: text, anchor: anchor)
@@ -147,7 +160,9 @@ enum OperationCodec {
         case "note.delete": body = .deleteNote
         default:
           let status = Int(try reader.byte())
-          guard status < ReadingStatus.allCases.count else { throw ByteReader.Malformed(offset: reader.offset, reason: "unknown status") }
+          guard status < ReadingStatus.allCases.count else {
+            throw ByteReader.Malformed(offset: reader.offset, reason: "unknown status")
+          }
           body = .setStatus(ReadingStatus.allCases[status])
         }
         let supersedes = try dots()
@@ -158,7 +173,9 @@ enum OperationCodec {
             person: range.person, target: target, body: body, supersedes: supersedes, requires: requires))
       }
     }
-    guard reader.isAtEnd else { throw ByteReader.Malformed(offset: reader.offset, reason: "bytes after the last operation") }
+    guard reader.isAtEnd else {
+      throw ByteReader.Malformed(offset: reader.offset, reason: "bytes after the last operation")
+    }
     return operations
   }
 }

@@ -39,7 +39,9 @@ public struct GlossCommand: ParsableCommand {
   public static func optionNames(of path: [String]) -> [String] {
     let help = GlossCommand.helpText(for: path)
     var names = Set<String>()
-    for word in help.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "," || $0 == "[" || $0 == "]" || $0 == "(" || $0 == ")" || $0 == "=" }) {
+    for word in help.split(whereSeparator: {
+      $0 == " " || $0 == "\n" || $0 == "," || $0 == "[" || $0 == "]" || $0 == "(" || $0 == ")" || $0 == "="
+    }) {
       if word.hasPrefix("--"), word.count > 2, word.dropFirst(2).allSatisfy({ $0.isLetter || $0 == "-" }) {
         names.insert(String(word))
       }

@@ -166,7 +166,9 @@ struct Completer {
     var index = 0
     while index < items.count {
       let row = items[index..<min(index + perRow, items.count)]
-      lines.append(row.map { $0.padding(toLength: cell, withPad: " ", startingAt: 0) }.joined().trimmingCharacters(in: .whitespaces))
+      lines.append(
+        row.map { $0.padding(toLength: cell, withPad: " ", startingAt: 0) }.joined().trimmingCharacters(
+          in: .whitespaces))
       index += perRow
     }
     return lines.joined(separator: "\n") + "\n"

@@ -159,7 +159,8 @@ public final class REPL {
       }
     case "help", ".help":
       context.output.line(
-        arguments.count == 1 ? GlossCommand.helpText(for: []) + Self.shellHelp : GlossCommand.helpText(for: Array(arguments.dropFirst())))
+        arguments.count == 1
+          ? GlossCommand.helpText(for: []) + Self.shellHelp : GlossCommand.helpText(for: Array(arguments.dropFirst())))
     default:
       if !GlossCommand.commandNames.contains(first) {
         fail(Self.unknown(first))

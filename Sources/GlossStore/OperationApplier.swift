@@ -53,7 +53,8 @@ struct OperationApplier {
     if let head = chainHeads[replica] { return head }
     guard clock[replica] > 0, let num = replicaNums[replica] else { return ChainHash.zero }
     let stored: Data = try db.row(
-      sql: "SELECT chain FROM operation WHERE replica = ? AND counter = ?", arguments: [num, Int64(clock[replica])])!["chain"]
+      sql: "SELECT chain FROM operation WHERE replica = ? AND counter = ?", arguments: [num, Int64(clock[replica])])![
+        "chain"]
     let head = [UInt8](stored)
     chainHeads[replica] = head
     return head

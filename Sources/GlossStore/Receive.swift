@@ -69,7 +69,10 @@ extension WriteSession {
     let insert = try db.cachedStatement(
       sql: "INSERT INTO pending (replica, counter, operation, chain) VALUES (?, ?, ?, ?)")
     for op in waiting.values.sorted(by: { $0.dot < $1.dot }) {
-      try insert.execute(arguments: [op.dot.replica.hex, Int64(op.dot.counter), op.json.canonical, Data(expected[op.dot].map { $0.previous + $0.chain } ?? [])])
+      try insert.execute(arguments: [
+        op.dot.replica.hex, Int64(op.dot.counter), op.json.canonical,
+        Data(expected[op.dot].map { $0.previous + $0.chain } ?? []),
+      ])
     }
     summary.pending = waiting.count
     summary.missing = Self.missingRanges(waiting.values, clock: clock)

@@ -160,7 +160,9 @@ struct StatusRegisters {
 
   /// Adds one write: its entry, and `supersededAt = min(supersededAt, its clock)` for each
   /// entry it supersedes (given by log row).
-  func write(seq: Int64, record: Int64, person: String, timestamp: HLCTimestamp, status: ReadingStatus, superseding: [Int64])
+  func write(
+    seq: Int64, record: Int64, person: String, timestamp: HLCTimestamp, status: ReadingStatus, superseding: [Int64]
+  )
     throws
   {
     try db.exec(

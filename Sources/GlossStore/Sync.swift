@@ -40,7 +40,8 @@ extension Store {
       }
       let identity = SigningIdentity()
       try db.exec(
-        sql: "INSERT INTO meta (key, value) VALUES ('signing_key', ?)", arguments: [Self.hex(identity.rawRepresentation)])
+        sql: "INSERT INTO meta (key, value) VALUES ('signing_key', ?)",
+        arguments: [Self.hex(identity.rawRepresentation)])
       try db.exec(
         sql: "UPDATE replica SET public_key = ? WHERE is_local = 1", arguments: [Data(identity.publicKey)])
       return identity
@@ -57,7 +58,8 @@ extension Store {
     var result: [UInt8] = []
     var index = text.startIndex
     while index < text.endIndex {
-      guard let next = text.index(index, offsetBy: 2, limitedBy: text.endIndex), let byte = UInt8(text[index..<next], radix: 16)
+      guard let next = text.index(index, offsetBy: 2, limitedBy: text.endIndex),
+        let byte = UInt8(text[index..<next], radix: 16)
       else { return nil }
       result.append(byte)
       index = next
@@ -70,7 +72,8 @@ extension Store {
   public func peers() throws -> [PeerInfo] {
     try read { reader in
       try reader.db.rows(
-        sql: "SELECT id, person, public_key, last_clock, last_seen FROM replica WHERE is_local = 0 AND public_key IS NOT NULL ORDER BY person, id"
+        sql:
+          "SELECT id, person, public_key, last_clock, last_seen FROM replica WHERE is_local = 0 AND public_key IS NOT NULL ORDER BY person, id"
       ).map(Self.peer)
     }
   }
@@ -95,7 +98,8 @@ extension Store {
   }
 
   static func json(_ clock: VectorClock) -> JSONValue {
-    .object(Dictionary(uniqueKeysWithValues: clock.sortedEntries.map { ($0.replica.hex, JSONValue.int(Int64($0.counter))) }))
+    .object(
+      Dictionary(uniqueKeysWithValues: clock.sortedEntries.map { ($0.replica.hex, JSONValue.int(Int64($0.counter))) }))
   }
 
   /// Finds a peer by person name or replica id prefix.
@@ -103,7 +107,8 @@ extension Store {
     let matches = try peers().filter { $0.person == name || $0.replica.hex.hasPrefix(name.lowercased()) }
     guard matches.count <= 1 else {
       throw StoreError(
-        "'\(name)' names \(matches.count) peers (\(matches.map { "\($0.person) \($0.replica.short)" }.joined(separator: ", "))); use a replica id prefix")
+        "'\(name)' names \(matches.count) peers (\(matches.map { "\($0.person) \($0.replica.short)" }.joined(separator: ", "))); use a replica id prefix"
+      )
     }
     return matches.first
   }
@@ -113,7 +118,8 @@ extension Store {
     let normalised = fingerprint.lowercased()
     let pattern = normalised.split(separator: "-")
     guard pattern.count == 4, pattern.allSatisfy({ $0.count == 4 && Base32Text.isValid($0) }) else {
-      throw StoreError("'\(fingerprint)' is not a fingerprint; they look like abcd-efgh-ijkl-mnop (gloss peers shows yours)")
+      throw StoreError(
+        "'\(fingerprint)' is not a fingerprint; they look like abcd-efgh-ijkl-mnop (gloss peers shows yours)")
     }
     try queue.write { db in
       try db.exec(
@@ -162,7 +168,8 @@ extension Store {
           // Only up to the latest head its own replica signed: a relay cannot vouch.
           guard let key = row["public_key"] as Data?,
             let signed = try db.row(
-              sql: "SELECT counter, signature FROM chain_signature WHERE replica = ? AND counter <= ? ORDER BY counter DESC LIMIT 1",
+              sql:
+                "SELECT counter, signature FROM chain_signature WHERE replica = ? AND counter <= ? ORDER BY counter DESC LIMIT 1",
               arguments: [replica.hex, Int64(counter)]),
             UInt64(signed["counter"] as Int64) >= from
           else { continue }
@@ -197,7 +204,8 @@ extension Store {
   static func chain(_ db: Database, replicaNum: Int64, counter: UInt64) throws -> [UInt8] {
     guard
       let data: Data = try db.row(
-        sql: "SELECT chain FROM operation WHERE replica = ? AND counter = ?", arguments: [replicaNum, Int64(counter)])?[0]
+        sql: "SELECT chain FROM operation WHERE replica = ? AND counter = ?", arguments: [replicaNum, Int64(counter)])?[
+          0]
     else { throw StoreError("the log has no operation \(counter) of replica \(replicaNum)") }
     return [UInt8](data)
   }
@@ -258,12 +266,16 @@ extension Store {
 
   /// The sender must be known with this key, pre-trusted by fingerprint, or trusted now;
   /// every range must be signed by the key this store knows for its replica.
-  static func checkKeys(_ bundle: VerifiedBundle, file: String, trust: Bool, ownKey: [UInt8], local: LocalReplica, db: Database)
+  static func checkKeys(
+    _ bundle: VerifiedBundle, file: String, trust: Bool, ownKey: [UInt8], local: LocalReplica, db: Database
+  )
     throws
   {
     func knownKey(_ replica: ReplicaID) throws -> [UInt8]? {
       if replica == local.id { return ownKey }
-      return (try db.row(sql: "SELECT public_key FROM replica WHERE id = ?", arguments: [replica.hex])?["public_key"] as Data?)
+      return
+        (try db.row(sql: "SELECT public_key FROM replica WHERE id = ?", arguments: [replica.hex])?["public_key"]
+        as Data?)
         .map { [UInt8]($0) }
     }
     let sender = bundle.sender
@@ -277,8 +289,10 @@ extension Store {
           remedy: "do not import it; check with \(sender.person) in person")
       }
     } else if !trust {
-      let preTrusted = try db.row(
-        sql: "SELECT 1 FROM trusted_key WHERE person = ? AND fingerprint = ?", arguments: [sender.person, sender.fingerprint]) != nil
+      let preTrusted =
+        try db.row(
+          sql: "SELECT 1 FROM trusted_key WHERE person = ? AND fingerprint = ?",
+          arguments: [sender.person, sender.fingerprint]) != nil
       guard preTrusted else {
         throw BundleError(
           file: file,
@@ -309,7 +323,8 @@ extension Store {
       defer { index += Int(range.count) }
       let have = clock[range.replica]
       guard have >= range.from - 1, have > 0,
-        let num: Int64 = try session.db.row(sql: "SELECT num FROM replica WHERE id = ?", arguments: [range.replica.hex])?[0]
+        let num: Int64 = try session.db.row(
+          sql: "SELECT num FROM replica WHERE id = ?", arguments: [range.replica.hex])?[0]
       else { continue }
       let last = min(have, range.to)
       let ours = try chain(session.db, replicaNum: num, counter: last)
@@ -317,7 +332,8 @@ extension Store {
       guard ours == theirs else {
         throw BundleError(
           file: file,
-          problem: "rewrites the history of \(range.person) (\(range.replica.short)) up to operation \(last): it differs from what this store has",
+          problem:
+            "rewrites the history of \(range.person) (\(range.replica.short)) up to operation \(last): it differs from what this store has",
           remedy: "do not trust this file")
       }
     }
@@ -370,7 +386,8 @@ public struct PeerSyncStatus: Sendable {
 }
 
 extension Store {
-  public func syncStatus() throws -> (peers: [PeerSyncStatus], pending: Int, missing: [ReplicaID: ClosedRange<UInt64>]) {
+  public func syncStatus() throws -> (peers: [PeerSyncStatus], pending: Int, missing: [ReplicaID: ClosedRange<UInt64>])
+  {
     let peers = try peers()
     return try read { reader in
       let ours = try reader.vectorClock()
@@ -380,7 +397,9 @@ extension Store {
         let weLack = theirs.missing(from: ours).values.reduce(0) { $0 + $1.upperBound - $1.lowerBound + 1 }
         return PeerSyncStatus(peer: peer, theyLack: theyLack, weLack: weLack)
       }
-      let waiting = try reader.db.rows(sql: "SELECT operation FROM pending").map { try Op(json: try JSONValue(parsing: $0[0])) }
+      let waiting = try reader.db.rows(sql: "SELECT operation FROM pending").map {
+        try Op(json: try JSONValue(parsing: $0[0]))
+      }
       return (statuses, waiting.count, WriteSession.missingRanges(waiting, clock: ours))
     }
   }

@@ -34,11 +34,19 @@ struct SampleBundle {
         body: .createNote(
           record: publication.id, text: "see \"figure 2\"",
           anchor: TextAnchor.locate("0·63", in: publication)), requires: [dot(1)]),
-      Op(dot: dot(4), timestamp: stamp(9), person: "alice", target: note, body: .editNote("see figure 3"), supersedes: [dot(3)], requires: [dot(3)]),
+      Op(
+        dot: dot(4), timestamp: stamp(9), person: "alice", target: note, body: .editNote("see figure 3"),
+        supersedes: [dot(3)], requires: [dot(3)]),
       Op(dot: dot(5), timestamp: stamp(3), person: "alice", target: id, body: .setStatus(.reading), requires: [dot(1)]),
-      Op(dot: dot(6), timestamp: stamp(12), person: "alice", target: id, body: .setField(.pages, .string("56-67")), supersedes: [dot(1)], requires: [dot(1)]),
-      Op(dot: dot(7), timestamp: stamp(13), person: "alice", target: id, body: .removeTag("hcc"), supersedes: [dot(2)], requires: [dot(1)]),
-      Op(dot: dot(8), timestamp: stamp(14), person: "alice", target: note, body: .deleteNote, supersedes: [dot(4)], requires: [dot(3)]),
+      Op(
+        dot: dot(6), timestamp: stamp(12), person: "alice", target: id, body: .setField(.pages, .string("56-67")),
+        supersedes: [dot(1)], requires: [dot(1)]),
+      Op(
+        dot: dot(7), timestamp: stamp(13), person: "alice", target: id, body: .removeTag("hcc"), supersedes: [dot(2)],
+        requires: [dot(1)]),
+      Op(
+        dot: dot(8), timestamp: stamp(14), person: "alice", target: note, body: .deleteNote, supersedes: [dot(4)],
+        requires: [dot(3)]),
     ]
     self.operations = operations
     var head = ChainHash.zero
@@ -46,7 +54,8 @@ struct SampleBundle {
     let range = BundleRange(
       replica: aliceID, person: "alice", publicKey: alice.publicKey, from: 1, to: UInt64(operations.count),
       previous: ChainHash.zero, head: head,
-      signature: try alice.sign(ChainHash.signedMessage(replica: aliceID, counter: UInt64(operations.count), head: head)))
+      signature: try alice.sign(
+        ChainHash.signedMessage(replica: aliceID, counter: UInt64(operations.count), head: head)))
     ranges = [range]
     bytes = try BundleFormat.encode(
       sender: BundleSender(replica: aliceID, person: "alice", publicKey: alice.publicKey), signer: alice,
@@ -58,12 +67,15 @@ struct SampleBundle {
   func withHeader(_ change: (inout [String: JSONValue]) -> Void) throws -> [UInt8] {
     let headerStart = BundleFormat.magic.count + 4
     let headerLength = bytes[BundleFormat.magic.count..<headerStart].reduce(0) { $0 << 8 | Int($1) }
-    guard case .object(var header) = try JSONValue(parsing: String(decoding: bytes[headerStart..<headerStart + headerLength], as: UTF8.self))
+    guard
+      case .object(var header) = try JSONValue(
+        parsing: String(decoding: bytes[headerStart..<headerStart + headerLength], as: UTF8.self))
     else { throw BundleError(file: "", problem: "", remedy: "") }
     change(&header)
     let body = bytes[(headerStart + headerLength)..<(bytes.count - 96)]
     let newHeader = Array(JSONValue.object(header).canonical.utf8)
-    var result = BundleFormat.magic + (0..<4).map { UInt8(truncatingIfNeeded: UInt32(newHeader.count) >> (24 - 8 * $0)) }
+    var result =
+      BundleFormat.magic + (0..<4).map { UInt8(truncatingIfNeeded: UInt32(newHeader.count) >> (24 - 8 * $0)) }
     result += newHeader + body
     let checksum = Array(SHA256.hash(data: result))
     return result + checksum + (try alice.sign(Array("gloss-bundle/1".utf8) + checksum))
@@ -112,7 +124,9 @@ struct SampleBundle {
       _ = try BundleFormat.decode(cut, file: "cut.gloss")
       Issue.record("accepted")
     } catch {
-      #expect(error.description.hasPrefix("cut.gloss (byte \(cut.count)): is truncated: \(cut.count) bytes of the \(sample.bytes.count)"))
+      #expect(
+        error.description.hasPrefix(
+          "cut.gloss (byte \(cut.count)): is truncated: \(cut.count) bytes of the \(sample.bytes.count)"))
     }
   }
 
@@ -151,8 +165,10 @@ struct SampleBundle {
   @Test func aSignatureByAnotherKeyIsRefused() throws {
     let mallory = SigningIdentity()
     let forged = try BundleFormat.encode(
-      sender: BundleSender(replica: sample.aliceID, person: "alice", publicKey: sample.alice.publicKey), signer: mallory,
-      clock: VectorClock(), prerequisites: VectorClock(), ranges: sample.ranges, operations: sample.operations, created: 0)
+      sender: BundleSender(replica: sample.aliceID, person: "alice", publicKey: sample.alice.publicKey),
+      signer: mallory,
+      clock: VectorClock(), prerequisites: VectorClock(), ranges: sample.ranges, operations: sample.operations,
+      created: 0)
     #expect(throws: BundleError.self) { _ = try BundleFormat.decode(forged, file: "forged.gloss") }
   }
 
@@ -192,8 +208,9 @@ struct SampleBundle {
       let target = "record\(counter % 300)".padding(toLength: 12, withPad: "x", startingAt: 0)
       let body: OperationBody = counter % 2 == 0 ? .addTag("topic-\(counter % 20)") : .setStatus(.read)
       operations.append(
-        Op(dot: dot, timestamp: HLCTimestamp(milliseconds: 1_700_000_000_000 + UInt64(counter) * 37), person: "alice",
-           target: target, body: body, requires: [origin]))
+        Op(
+          dot: dot, timestamp: HLCTimestamp(milliseconds: 1_700_000_000_000 + UInt64(counter) * 37), person: "alice",
+          target: target, body: body, requires: [origin]))
     }
     let compressed = try Deflate.compress(OperationCodec.encode(operations))
     #expect(compressed.count / operations.count < 12, "\(compressed.count) bytes for \(operations.count) operations")

@@ -24,7 +24,8 @@ import Testing
   @Test func theFirstVectorAloneGivesItsDump() throws {
     let gloss = GlossProcess(person: "verifier")
     try gloss.run("sync", "import", "--trust", Self.vector("01-alice.gloss"))
-    #expect(try gloss.run("dump").stdout == String(contentsOfFile: Self.vector("01-expected-dump.json"), encoding: .utf8))
+    #expect(
+      try gloss.run("dump").stdout == String(contentsOfFile: Self.vector("01-expected-dump.json"), encoding: .utf8))
   }
 
   @Test(arguments: [
@@ -46,7 +47,9 @@ import Testing
     let gloss = GlossProcess(person: "verifier")
     let result = try gloss.run("sync", "import", "--trust", Self.vector("03-alice.gloss"))
     #expect(result.status == 0)
-    #expect(result.stdout.contains("0 new, 0 already known, 0 conflicts created, 4 pending (needs alice 1..7)"), "\(result.stdout)")
+    #expect(
+      result.stdout.contains("0 new, 0 already known, 0 conflicts created, 4 pending (needs alice 1..7)"),
+      "\(result.stdout)")
     let status = try gloss.run("sync", "status")
     #expect(status.stdout.contains("4 pending (needs alice 1..7)"), "\(status.stdout)")
   }
@@ -78,7 +81,8 @@ import Testing
     let aliceFile = try #require(try FileManager.default.contentsOfDirectory(atPath: shared.path).first)
     let aliceBytes = try Data(contentsOf: shared.appendingPathComponent(aliceFile))
     // A file-sync tool delivers a half-written copy of someone else's bundle.
-    try aliceBytes.prefix(aliceBytes.count / 2).write(to: shared.appendingPathComponent("ffffffffffffffffffffffffffffffff.gloss"))
+    try aliceBytes.prefix(aliceBytes.count / 2).write(
+      to: shared.appendingPathComponent("ffffffffffffffffffffffffffffffff.gloss"))
     let first = try bob.run("sync", "dir", "--trust", shared.path)
     #expect(first.status == 3, "a skipped file makes the exit status non-zero")
     #expect(first.stderr.contains("skipped"))

@@ -75,7 +75,7 @@ struct RegisterSimulation {
       let script = Array(zip(replicaPicks, actions))
       let simulation = RegisterSimulation(script: script)
       let reference = simulation.apply(Array(simulation.writes.indices))
-      var generator = SplitMix(seed: UInt64(seed))
+      var generator = SplitMix64(seed: UInt64(seed))
       for _ in 0..<20 {
         let order = simulation.randomCausalOrder(using: &generator)
         #expect(simulation.isCausal(order))
@@ -180,18 +180,5 @@ struct RegisterSimulation {
     #expect(effective.future == [broken])
     #expect(register.supersededAt == [laptop.dot: broken.timestamp])
     #expect(register.effective(now: HLCTimestamp(milliseconds: 1_000_001)).status == .read)
-  }
-}
-
-/// A seeded generator so a failing order can be replayed from the reported input.
-struct SplitMix: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -9,7 +9,9 @@ import Testing
     defer { session.stop() }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: TerminalSession.executable)
-    process.environment = ProcessInfo.processInfo.environment.merging(session.environment) { $1 }.merging(["NO_COLOR": ""]) { $1 }
+    process.environment = ProcessInfo.processInfo.environment.merging(session.environment) { $1 }.merging([
+      "NO_COLOR": ""
+    ]) { $1 }
     let stdin = Pipe()
     let stdout = Pipe()
     let stderr = Pipe()
@@ -38,7 +40,10 @@ import Testing
   @Test func aFailingLineIsNamedAndTheStatusIsNonZero() throws {
     let result = try run("clock\nshow nope\nserch x\ntags\n")
     #expect(result.status == 1)
-    #expect(result.stderr == "gloss: line 2: no record with id or citekey 'nope'; `gloss search WORDS` finds records by content\ngloss: line 3: unknown command 'serch'; did you mean search?\n")
+    #expect(
+      result.stderr
+        == "gloss: line 2: no record with id or citekey 'nope'; `gloss search WORDS` finds records by content\ngloss: line 3: unknown command 'serch'; did you mean search?\n"
+    )
     #expect(result.stdout.contains("REPLICA"), "the lines after an error still ran")
     #expect(result.stdout.contains("TAG  RECORDS"))
   }
@@ -53,7 +58,10 @@ import Testing
   }
 
   @Test func tokenizerSplitsLikeAShell() throws {
-    #expect(try Tokenizer.split(#"note ye4z "a \"quoted\" note" --quote 'it''s'"#) == ["note", "ye4z", #"a "quoted" note"#, "--quote", "its"])
+    #expect(
+      try Tokenizer.split(#"note ye4z "a \"quoted\" note" --quote 'it''s'"#) == [
+        "note", "ye4z", #"a "quoted" note"#, "--quote", "its",
+      ])
     #expect(try Tokenizer.split(#"search hand\ foot"#) == ["search", "hand foot"])
     #expect(throws: Tokenizer.Unterminated.self) { try Tokenizer.split("note x 'oops") }
   }

@@ -20,7 +20,9 @@ final class TerminalSession {
   }()
 
   static let seed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/seeds/cancerindex-sorafenib.txt").path
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+      "shared/seeds/cancerindex-sorafenib.txt"
+    ).path
 
   init(width: Int = 100, height: Int = 30, importSeed: Bool = true) throws {
     self.width = width
@@ -70,10 +72,12 @@ final class TerminalSession {
     // Through sh, closing every inherited descriptor above 2, so that the tmux server
     // holds none of the test runner's pipes open.
     process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = [
-      "-c", "for fd in $(ls /proc/$$/fd); do [ \"$fd\" -gt 2 ] && eval \"exec $fd>&-\" 2>/dev/null; done; exec tmux \"$@\"",
-      "bash", "-L", socket,
-    ] + arguments
+    process.arguments =
+      [
+        "-c",
+        "for fd in $(ls /proc/$$/fd); do [ \"$fd\" -gt 2 ] && eval \"exec $fd>&-\" 2>/dev/null; done; exec tmux \"$@\"",
+        "bash", "-L", socket,
+      ] + arguments
     process.standardInput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     process.standardOutput = startsServer ? FileHandle.nullDevice : output
@@ -85,10 +89,11 @@ final class TerminalSession {
   /// Starts the REPL and waits for its prompt.
   func start() throws {
     let exports = environment.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
-    try tmux([
-      "new-session", "-d", "-s", "repl", "-x", String(width), "-y", String(height),
-      "env \(exports) \(Self.executable); echo GLOSS-EXITED-$?; sleep 30",
-    ], startsServer: true)
+    try tmux(
+      [
+        "new-session", "-d", "-s", "repl", "-x", String(width), "-y", String(height),
+        "env \(exports) \(Self.executable); echo GLOSS-EXITED-$?; sleep 30",
+      ], startsServer: true)
     try waitFor("alice@store>")
   }
 

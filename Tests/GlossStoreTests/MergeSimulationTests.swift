@@ -9,7 +9,7 @@ import Testing
 /// fresh stores fed the same operations in other causally valid orders, a few at a time,
 /// must reach the same dump.
 struct Simulation {
-  var random: SplitMix
+  var random: SplitMix64
   let clock = TestClock()
   var replicas: [Replica] = []
   var notes: [String] = []
@@ -19,7 +19,7 @@ struct Simulation {
   let texts = ["good point", "check the dose", "contradicts Bruix", "see figure 2", "μ and β matter"]
 
   init(seed: UInt64, replicaCount: Int) throws {
-    random = SplitMix(seed: seed)
+    random = SplitMix64(seed: seed)
     // Two replicas share a person: one researcher's laptop and desktop.
     let people = ["alice", "bob", "carol", "alice", "dave"]
     for index in 0..<replicaCount { replicas.append(try Replica(person: people[index], clock: clock)) }
@@ -113,7 +113,7 @@ struct Simulation {
     // The union of all operations, applied to a fresh store in random causal orders in
     // small batches, gives the same dump.
     let all = try simulation.replicas[0].allOperations()
-    var random = SplitMix(seed: UInt64(seed) ^ 0x5EED)
+    var random = SplitMix64(seed: UInt64(seed) ^ 0x5EED)
     for _ in 0..<2 {
       let fresh = try Replica(person: "observer", clock: simulation.clock)
       var shuffled = all
@@ -141,18 +141,5 @@ struct Simulation {
     await propertyCheck(count: 80, input: Self.seeds) { seed in
       #expect(throws: Never.self) { try converge(seed: seed, replicaCount: 5, steps: 60) }
     }
-  }
-}
-
-/// A seeded generator so that a failing schedule replays from its seed.
-struct SplitMix: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

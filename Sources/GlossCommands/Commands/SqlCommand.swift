@@ -1,7 +1,8 @@
 import ArgumentParser
+import Foundation
 import GRDB
-import GlossStore
 import GlossCore
+import GlossStore
 
 struct SqlCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -58,5 +59,3 @@ struct SqlCommand: ParsableCommand {
     }
   }
 }
-
-import Foundation

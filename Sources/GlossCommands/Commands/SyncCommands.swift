@@ -133,7 +133,11 @@ struct SyncStatusCommand: ParsableCommand {
               .object([
                 "person": .string(status.peer.person), "replica": .string(status.peer.replica.hex),
                 "clock": status.peer.lastClock.map { clock in
-                  .object(Dictionary(uniqueKeysWithValues: clock.sortedEntries.map { ($0.replica.hex, JSONValue.int(Int64($0.counter))) }))
+                  .object(
+                    Dictionary(
+                      uniqueKeysWithValues: clock.sortedEntries.map {
+                        ($0.replica.hex, JSONValue.int(Int64($0.counter)))
+                      }))
                 } ?? .null,
                 "theyLack": .int(Int64(status.theyLack)), "weLack": .int(Int64(status.weLack)),
               ])
@@ -152,7 +156,8 @@ struct SyncStatusCommand: ParsableCommand {
         return [status.peer.person, status.peer.replica.short, clock, String(status.theyLack), String(status.weLack)]
       }, flexibleColumn: 2)
     for line in table.render(format.mode, width: Terminal.width(), color: Terminal.colorEnabled) { output.line(line) }
-    output.line(pending == 0 ? "nothing pending" : "\(pending) pending (needs \(describeMissing(missing, names: names)))")
+    output.line(
+      pending == 0 ? "nothing pending" : "\(pending) pending (needs \(describeMissing(missing, names: names)))")
   }
 }
 
@@ -207,7 +212,8 @@ struct PeersCommand: ParsableCommand {
 }
 
 struct PeersListCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "list", abstract: "List known peers and your own fingerprint.")
+  static let configuration = CommandConfiguration(
+    commandName: "list", abstract: "List known peers and your own fingerprint.")
 
   @OptionGroup var storeOptions: StoreOptions
   @OptionGroup var format: FormatOptions
@@ -225,7 +231,10 @@ struct PeersListCommand: ParsableCommand {
           ]),
           "peers": .array(
             peers.map {
-              .object(["person": .string($0.person), "replica": .string($0.replica.hex), "fingerprint": .string($0.fingerprint)])
+              .object([
+                "person": .string($0.person), "replica": .string($0.replica.hex),
+                "fingerprint": .string($0.fingerprint),
+              ])
             }),
         ]))
       return
@@ -234,7 +243,10 @@ struct PeersListCommand: ParsableCommand {
     let table = TextTable(
       headers: ["PEER", "REPLICA", "FINGERPRINT", "LAST BUNDLE"],
       rows: peers.map { peer in
-        [peer.person, peer.replica.short, peer.fingerprint, peer.lastSeen.map { LogCommand.time(HLCTimestamp(milliseconds: $0)) } ?? "relayed"]
+        [
+          peer.person, peer.replica.short, peer.fingerprint,
+          peer.lastSeen.map { LogCommand.time(HLCTimestamp(milliseconds: $0)) } ?? "relayed",
+        ]
       })
     for line in table.render(format.mode, width: Terminal.width(), color: Terminal.colorEnabled) { output.line(line) }
   }
