@@ -22,7 +22,10 @@ extension WriteSession {
   ///
   /// `links`, from a verified bundle, gives each operation's place in its hash chain; an
   /// operation that does not continue this store's chain of its replica is refused.
-  public func receive(_ operations: [Op], links: [Dot: ChainLink] = [:]) throws -> ReceiveSummary {
+  /// `progress` is told how many operations were applied so far, every thousand.
+  public func receive(
+    _ operations: [Op], links: [Dot: ChainLink] = [:], progress: (Int) -> Void = { _ in }
+  ) throws -> ReceiveSummary {
     var summary = ReceiveSummary()
     let conflictsBefore = applier.conflictsCreated
     var waiting: [Dot: Op] = [:]
@@ -59,6 +62,7 @@ extension WriteSession {
       guard let op = waiting.removeValue(forKey: dot) else { continue }
       try applyRemote(op, verified: expected[dot])
       if pendingBefore.contains(dot) { appliedPending += 1 } else { summary.new += 1 }
+      if (summary.new + appliedPending) % 1_000 == 0 { progress(summary.new + appliedPending) }
       for dependent in dependents[dot] ?? [] {
         blockers[dependent]! -= 1
         if blockers[dependent] == 0 { ready.append(dependent) }

@@ -132,20 +132,26 @@ extension Store {
   /// Writes a bundle of what `peer` lacks (everything when `peer` is nil) to `path`,
   /// through a temporary file renamed into place so a reader never sees half of it.
   @discardableResult
-  public func exportBundle(to path: String, peer: PeerInfo?) throws -> BundleExport {
-    let (bytes, result) = try exportBundleBytes(peer: peer)
+  public func exportBundle(to path: String, peer: PeerInfo?, progress: (Int, Double) -> Void = { _, _ in }) throws
+    -> BundleExport
+  {
+    let (bytes, result) = try exportBundleBytes(peer: peer, progress: progress)
     try Self.writeAtomically(bytes, to: path)
     return result
   }
 
   /// The bundle of what `peer` lacks, as bytes.
-  public func exportBundleBytes(peer: PeerInfo?) throws -> ([UInt8], BundleExport) {
+  /// `progress` gets the operations read so far and the fraction of what the peer lacks.
+  public func exportBundleBytes(peer: PeerInfo?, progress: (Int, Double) -> Void = { _, _ in }) throws
+    -> ([UInt8], BundleExport)
+  {
     let identity = try signingIdentity()
     let base = peer?.lastClock ?? VectorClock()
     let now = wallClock()
     let (bytes, count, ranges) = try queue.write { db -> ([UInt8], Int, [BundleRange]) in
       let reader = StoreReader(db: db)
       let clock = try reader.vectorClock()
+      let lacking = max(1, clock.missing(from: base).values.reduce(0) { $0 + Int($1.upperBound - $1.lowerBound + 1) })
       var ranges: [BundleRange] = []
       var operations: [Op] = []
       for (replica, counter) in clock.sortedEntries where counter > base[replica] {
@@ -191,6 +197,7 @@ extension Store {
             """, arguments: [num, Int64(from), Int64(to)])
         {
           operations.append(try StoreReader.operation(row))
+          if operations.count % 1_000 == 0 { progress(operations.count, Double(operations.count) / Double(lacking)) }
         }
       }
       let bytes = try BundleFormat.encode(
@@ -230,7 +237,9 @@ extension Store {
 
   /// Reads and verifies every file completely, checks every key against what this store
   /// knows, and only then applies them all in one transaction.
-  public func importBundles(_ paths: [String], trust: Bool) throws -> [BundleImport] {
+  public func importBundles(_ paths: [String], trust: Bool, progress: (Int, Double) -> Void = { _, _ in }) throws
+    -> [BundleImport]
+  {
     var files: [(String, [UInt8])] = []
     for path in paths {
       guard let data = FileManager.default.contents(atPath: path) else {
@@ -240,21 +249,29 @@ extension Store {
       }
       files.append((path, [UInt8](data)))
     }
-    return try importBundleBytes(files, trust: trust)
+    return try importBundleBytes(files, trust: trust, progress: progress)
   }
 
   /// Imports bundles given as (name, bytes): all verified first, then one transaction.
-  public func importBundleBytes(_ files: [(name: String, bytes: [UInt8])], trust: Bool) throws -> [BundleImport] {
+  /// `progress` gets the operations applied so far and the fraction of all of them.
+  public func importBundleBytes(
+    _ files: [(name: String, bytes: [UInt8])], trust: Bool, progress: (Int, Double) -> Void = { _, _ in }
+  ) throws -> [BundleImport] {
     var bundles: [(String, VerifiedBundle)] = []
     for (name, bytes) in files { bundles.append((name, try BundleFormat.decode(bytes, file: name))) }
     let ownKey = try signingIdentity().publicKey
+    let total = max(1, bundles.reduce(0) { $0 + $1.1.operations.count })
     return try write { session in
       var results: [BundleImport] = []
+      var before = 0
       for (path, bundle) in bundles {
         try Self.checkKeys(bundle, file: path, trust: trust, ownKey: ownKey, local: local, db: session.db)
         try Self.checkHistory(bundle, file: path, session: session)
         try Self.remember(bundle, db: session.db)
-        let summary = try session.receive(bundle.operations, links: Self.links(bundle))
+        let summary = try session.receive(bundle.operations, links: Self.links(bundle)) { done in
+          progress(before + done, Double(before + done) / Double(total))
+        }
+        before += bundle.operations.count
         try session.db.exec(
           sql: "UPDATE replica SET last_clock = ?, last_seen = ? WHERE id = ?",
           arguments: [Self.json(bundle.clock).canonical, Int64(bundle.created), bundle.sender.replica.hex])

@@ -46,7 +46,11 @@ struct SyncExportCommand: ParsableCommand {
         FileHandle.standardError.write(Data("gloss: no bundle from '\(to)' yet, so the bundle holds everything\n".utf8))
       }
     }
-    let result = try store.exportBundle(to: file, peer: peer)
+    let progress = ProgressLine(noun: "operations", enabled: !json)
+    let result = try store.exportBundle(to: file, peer: peer) { done, fraction in
+      progress.update(done: done, fraction: fraction)
+    }
+    progress.finish()
     let output = CommandContext.current.output
     if json || CommandContext.current.mode == .json {
       output.json(
@@ -82,7 +86,11 @@ struct SyncImportCommand: ParsableCommand {
 
   func run() throws {
     let store = try storeOptions.open()
-    let results = try store.importBundles(files, trust: trust)
+    let progress = ProgressLine(noun: "operations", enabled: !json)
+    let results = try store.importBundles(files, trust: trust) { done, fraction in
+      progress.update(done: done, fraction: fraction)
+    }
+    progress.finish()
     let names = try store.personNames()
     let output = CommandContext.current.output
     if json || CommandContext.current.mode == .json {
