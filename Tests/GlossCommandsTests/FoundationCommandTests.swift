@@ -131,6 +131,7 @@ import Testing
     let show = try gloss.run("show", "antoniou2016remission")
     #expect(show.status == 0)
     let lines = show.lines
+    try #require(lines.count > 3, "show printed: \(show.stdout) \(show.stderr)")
     #expect(lines[0] == "Remission of Psoriasis in a Patient with Hepatocellular Carcinoma Treated with Sorafenib")
     #expect(lines[1] == "Antoniou EA, Koutsounas I, Damaskos C, Koutsounas S")
     #expect(lines[2] == "In Vivo. 2016 09-10; 30(5):677-80  [PubMed]")
