@@ -22,28 +22,6 @@ public enum BundleFormat {
   /// bound on what a corrupt or hostile length can make a reader allocate.
   static let maximumRawBytes = 1 << 32
 
-  static func hex(_ bytes: some Sequence<UInt8>) -> String {
-    bytes.map { String(format: "%02x", $0) }.joined()
-  }
-
-  static func unhex(_ text: String) -> [UInt8]? {
-    guard text.utf8.count % 2 == 0 else { return nil }
-    var result: [UInt8] = []
-    var index = text.startIndex
-    while index < text.endIndex {
-      let next = text.index(index, offsetBy: 2)
-      guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-      result.append(byte)
-      index = next
-    }
-    return result
-  }
-
-  static func clockJSON(_ clock: VectorClock) -> JSONValue {
-    .object(
-      Dictionary(uniqueKeysWithValues: clock.sortedEntries.map { ($0.replica.hex, JSONValue.int(Int64($0.counter))) }))
-  }
-
   /// Writes a bundle of `operations` (grouped by the ranges, in range order).
   public static func encode(
     sender: BundleSender, signer: SigningIdentity, clock: VectorClock, prerequisites: VectorClock,
@@ -54,16 +32,18 @@ public enum BundleFormat {
     let header = JSONValue.object([
       "format": .string("gloss-bundle"), "version": .string("\(major).\(minor)"),
       "sender": .object([
-        "replica": .string(sender.replica.hex), "person": .string(sender.person), "key": .string(hex(sender.publicKey)),
+        "replica": .string(sender.replica.hex), "person": .string(sender.person),
+        "key": .string(Hex.encode(sender.publicKey)),
       ]),
-      "clock": clockJSON(clock), "prerequisites": clockJSON(prerequisites),
+      "clock": clock.json, "prerequisites": prerequisites.json,
       "ranges": .array(
         ranges.map { range in
           .object([
             "replica": .string(range.replica.hex), "person": .string(range.person),
-            "key": .string(hex(range.publicKey)),
-            "from": .int(Int64(range.from)), "to": .int(Int64(range.to)), "previous": .string(hex(range.previous)),
-            "head": .string(hex(range.head)), "signature": .string(hex(range.signature)),
+            "key": .string(Hex.encode(range.publicKey)),
+            "from": .int(Int64(range.from)), "to": .int(Int64(range.to)),
+            "previous": .string(Hex.encode(range.previous)),
+            "head": .string(Hex.encode(range.head)), "signature": .string(Hex.encode(range.signature)),
           ])
         }),
       "operations": .int(Int64(operations.count)), "bodyBytes": .int(Int64(body.count)),
@@ -144,7 +124,8 @@ public enum BundleFormat {
     else {
       throw fail(bodyEnd + 32, "has a bad signature: it was not signed by the key it names", "do not trust this file")
     }
-    guard let clock = clockOf(header["clock"]), let prerequisites = clockOf(header["prerequisites"]),
+    guard let clock = VectorClock(json: header["clock"]),
+      let prerequisites = VectorClock(json: header["prerequisites"]),
       let rangeValues = header["ranges"]?.arrayValue, let count = header["operations"]?.intValue,
       let rawBytes = header["rawBytes"]?.intValue, rawBytes >= 0, rawBytes <= Int64(maximumRawBytes)
     else { throw fail(headerStart, "has an incomplete header") }
@@ -202,28 +183,20 @@ public enum BundleFormat {
 
   static func senderOf(_ header: JSONValue) -> BundleSender? {
     guard let sender = header["sender"], let replica = sender["replica"]?.stringValue.flatMap(ReplicaID.init(hex:)),
-      let person = sender["person"]?.stringValue, let key = sender["key"]?.stringValue.flatMap(unhex), key.count == 32
+      let person = sender["person"]?.stringValue, let key = sender["key"]?.stringValue.flatMap(Hex.decode),
+      key.count == 32
     else { return nil }
     return BundleSender(replica: replica, person: person, publicKey: key)
   }
 
-  static func clockOf(_ value: JSONValue?) -> VectorClock? {
-    guard case .object(let members) = value else { return nil }
-    var clock = VectorClock()
-    for (key, counter) in members {
-      guard let replica = ReplicaID(hex: key), let value = counter.intValue, value >= 0 else { return nil }
-      clock[replica] = UInt64(value)
-    }
-    return clock
-  }
-
   static func rangeOf(_ value: JSONValue) -> BundleRange? {
     guard let replica = value["replica"]?.stringValue.flatMap(ReplicaID.init(hex:)),
-      let person = value["person"]?.stringValue, let key = value["key"]?.stringValue.flatMap(unhex), key.count == 32,
+      let person = value["person"]?.stringValue, let key = value["key"]?.stringValue.flatMap(Hex.decode),
+      key.count == 32,
       let from = value["from"]?.intValue, let to = value["to"]?.intValue, from >= 1, to >= from,
-      let previous = value["previous"]?.stringValue.flatMap(unhex), previous.count == 32,
-      let head = value["head"]?.stringValue.flatMap(unhex), head.count == 32,
-      let signature = value["signature"]?.stringValue.flatMap(unhex), signature.count == 64
+      let previous = value["previous"]?.stringValue.flatMap(Hex.decode), previous.count == 32,
+      let head = value["head"]?.stringValue.flatMap(Hex.decode), head.count == 32,
+      let signature = value["signature"]?.stringValue.flatMap(Hex.decode), signature.count == 64
     else { return nil }
     return BundleRange(
       replica: replica, person: person, publicKey: key, from: UInt64(from), to: UInt64(to), previous: previous,

@@ -17,20 +17,11 @@ public struct ReplicaID: Hashable, Comparable, Sendable, CustomStringConvertible
     return ReplicaID(high: generator.next(), low: generator.next())
   }
 
-  /// Parses the 32-digit lowercase hexadecimal form.
+  /// Parses the 32-digit lowercase hexadecimal form (upper case is not canonical, so refused).
   public init?(hex: String) {
-    guard hex.utf8.count == 32, hex.utf8.allSatisfy({ Self.hexDigit($0) != nil }) else { return nil }
-    guard let high = UInt64(hex.prefix(16), radix: 16), let low = UInt64(hex.suffix(16), radix: 16)
+    guard hex.utf8.count == 32, !hex.utf8.contains(where: { (65...70).contains($0) }), let bytes = Hex.decode(hex)
     else { return nil }
-    self.init(high: high, low: low)
-  }
-
-  private static func hexDigit(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-    default: nil
-    }
+    self.init(bytes: bytes)
   }
 
   /// The canonical 32-digit lowercase hexadecimal form, used in the store and in bundles.

@@ -60,6 +60,23 @@ public struct VectorClock: Hashable, Sendable {
   /// The sum of all counters: how many operations the clock summarises.
   public var operationCount: UInt64 { counters.values.reduce(0, +) }
 
+  /// `{"REPLICAHEX": counter, …}`, as bundle headers, `gloss clock --json` and the store's
+  /// record of each peer's last clock write it.
+  public var json: JSONValue {
+    .object(Dictionary(uniqueKeysWithValues: counters.map { ($0.key.hex, JSONValue.int(Int64($0.value))) }))
+  }
+
+  /// Nil unless every key is a replica id and every value a counter.
+  public init?(json: JSONValue?) {
+    guard case .object(let members) = json else { return nil }
+    var clock = VectorClock()
+    for (key, value) in members {
+      guard let replica = ReplicaID(hex: key), let counter = value.intValue, counter >= 0 else { return nil }
+      clock[replica] = UInt64(counter)
+    }
+    self = clock
+  }
+
   /// Entries in replica order, for stable output.
   public var sortedEntries: [(replica: ReplicaID, counter: UInt64)] {
     counters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }

@@ -99,9 +99,8 @@ public struct StoreReader {
   public func records(_ query: CompiledQuery, limit: Int?) throws -> (records: [RecordView], more: Bool) {
     if let match = query.rankedMatch { return try ranked(match, limit: limit ?? Int.max / 2) }
     var sql = "SELECT \(Self.qualifiedColumns) FROM record"
-    if let join = query.join { sql += " " + join }
     if !query.conditions.isEmpty { sql += " WHERE " + query.conditions }
-    sql += " ORDER BY " + (query.order ?? "record.year DESC, record.date DESC, record.num")
+    sql += " ORDER BY record.year DESC, record.date DESC, record.num"
     var arguments: [any DatabaseValueConvertible] = query.arguments
     if let limit {
       sql += " LIMIT ?"

@@ -34,14 +34,14 @@ extension Store {
   public func signingIdentity() throws -> SigningIdentity {
     try queue.write { db in
       if let hex: String = try db.row(sql: "SELECT value FROM meta WHERE key = 'signing_key'")?[0],
-        let raw = Self.unhex(hex)
+        let raw = Hex.decode(hex)
       {
         return try SigningIdentity(rawRepresentation: raw)
       }
       let identity = SigningIdentity()
       try db.exec(
         sql: "INSERT INTO meta (key, value) VALUES ('signing_key', ?)",
-        arguments: [Self.hex(identity.rawRepresentation)])
+        arguments: [Hex.encode(identity.rawRepresentation)])
       try db.exec(
         sql: "UPDATE replica SET public_key = ? WHERE is_local = 1", arguments: [Data(identity.publicKey)])
       return identity
@@ -50,21 +50,6 @@ extension Store {
 
   public var fingerprint: String {
     get throws { Signature.fingerprint(of: try signingIdentity().publicKey) }
-  }
-
-  static func hex(_ bytes: some Sequence<UInt8>) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
-
-  static func unhex(_ text: String) -> [UInt8]? {
-    var result: [UInt8] = []
-    var index = text.startIndex
-    while index < text.endIndex {
-      guard let next = text.index(index, offsetBy: 2, limitedBy: text.endIndex),
-        let byte = UInt8(text[index..<next], radix: 16)
-      else { return nil }
-      result.append(byte)
-      index = next
-    }
-    return result
   }
 
   // MARK: Peers
@@ -83,23 +68,8 @@ extension Store {
     let clockText: String? = row["last_clock"]
     return PeerInfo(
       replica: ReplicaID(hex: row["id"])!, person: row["person"], fingerprint: Signature.fingerprint(of: [UInt8](key)),
-      lastClock: clockText.flatMap { try? JSONValue(parsing: $0) }.flatMap(Self.clock(from:)),
+      lastClock: VectorClock(json: clockText.flatMap { try? JSONValue(parsing: $0) }),
       lastSeen: (row["last_seen"] as Int64?).map(UInt64.init))
-  }
-
-  static func clock(from json: JSONValue) -> VectorClock? {
-    guard case .object(let members) = json else { return nil }
-    var clock = VectorClock()
-    for (key, value) in members {
-      guard let replica = ReplicaID(hex: key), let counter = value.intValue else { return nil }
-      clock[replica] = UInt64(counter)
-    }
-    return clock
-  }
-
-  static func json(_ clock: VectorClock) -> JSONValue {
-    .object(
-      Dictionary(uniqueKeysWithValues: clock.sortedEntries.map { ($0.replica.hex, JSONValue.int(Int64($0.counter))) }))
   }
 
   /// Finds a peer by person name or replica id prefix.
@@ -274,7 +244,7 @@ extension Store {
         before += bundle.operations.count
         try session.db.exec(
           sql: "UPDATE replica SET last_clock = ?, last_seen = ? WHERE id = ?",
-          arguments: [Self.json(bundle.clock).canonical, Int64(bundle.created), bundle.sender.replica.hex])
+          arguments: [bundle.clock.json.canonical, Int64(bundle.created), bundle.sender.replica.hex])
         results.append(BundleImport(file: path, sender: bundle.sender, receive: summary))
       }
       return results

@@ -69,8 +69,7 @@ struct ClockCommand: ParsableCommand {
     let entries = try store.read { reader in try reader.clock() }
     let output = CommandContext.current.output
     if format.mode == .json {
-      output.json(
-        .object(Dictionary(uniqueKeysWithValues: entries.map { ($0.replica.hex, JSONValue.int(Int64($0.counter))) })))
+      output.json(VectorClock(Dictionary(uniqueKeysWithValues: entries.map { ($0.replica, $0.counter) })).json)
       return
     }
     let table = TextTable(

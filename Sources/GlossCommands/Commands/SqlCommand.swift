@@ -45,7 +45,7 @@ struct SqlCommand: ParsableCommand {
     case .int64(let number): return String(number)
     case .double(let number): return String(number)
     case .string(let text): return text
-    case .blob(let data): return "x'" + data.map { String(format: "%02x", $0) }.joined() + "'"
+    case .blob(let data): return "x'" + Hex.encode(data) + "'"
     }
   }
 

@@ -140,13 +140,7 @@ struct SyncStatusCommand: ParsableCommand {
             peers.map { status in
               .object([
                 "person": .string(status.peer.person), "replica": .string(status.peer.replica.hex),
-                "clock": status.peer.lastClock.map { clock in
-                  .object(
-                    Dictionary(
-                      uniqueKeysWithValues: clock.sortedEntries.map {
-                        ($0.replica.hex, JSONValue.int(Int64($0.counter)))
-                      }))
-                } ?? .null,
+                "clock": status.peer.lastClock?.json ?? .null,
                 "theyLack": .int(Int64(status.theyLack)), "weLack": .int(Int64(status.weLack)),
               ])
             }),

@@ -1,20 +1,14 @@
-/// A query turned into SQL fragments over `record`, with every value as an argument.
+/// A query turned into SQL over `record`, with every value as an argument: a WHERE clause,
+/// or, for words alone, the FTS5 query to rank by relevance.
 public struct CompiledQuery: Sendable {
-  public var join: String?
   public var conditions: String
   public var arguments: [String]
-  public var order: String?
   /// Set for a query of words alone: the FTS5 query to rank by relevance.
   public var rankedMatch: String?
 
-  public init(
-    join: String? = nil, conditions: String = "", arguments: [String] = [], order: String? = nil,
-    rankedMatch: String? = nil
-  ) {
-    self.join = join
+  public init(conditions: String = "", arguments: [String] = [], rankedMatch: String? = nil) {
     self.conditions = conditions
     self.arguments = arguments
-    self.order = order
     self.rankedMatch = rankedMatch
   }
 
