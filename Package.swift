@@ -30,7 +30,10 @@ let package = Package(
     // The SQLite store: schema, change log, applying operations, queries, sync.
     .target(
       name: "GlossStore",
-      dependencies: ["GlossCore", "GlossBundle", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: [
+        "GlossCore", "GlossBundle", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
+      ]
     ),
     // The one command layer that the CLI and the REPL both run.
     .target(
@@ -50,6 +53,17 @@ let package = Package(
     .target(name: "CLineEditor", dependencies: ["CLibedit"]),
     .target(name: "GlossREPL", dependencies: ["GlossCommands", "CLineEditor", "GlossStore", "GlossCore"]),
     .executableTarget(name: "gloss", dependencies: ["GlossCommands", "GlossREPL"]),
+    // Every parser that takes hostile input, as a function of raw bytes (`Scripts/fuzz`).
+    .target(
+      name: "GlossFuzzTargets",
+      dependencies: [
+        "GlossCore", "GlossImport", "GlossStore", "GlossBundle", .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
+    // libFuzzer's driver over them, or a replayer of saved inputs when built without it.
+    .target(name: "CFuzzDriver"),
+    .executableTarget(
+      name: "gloss-fuzz", dependencies: ["GlossFuzzTargets", "CFuzzDriver"], path: "Sources/GlossFuzz"),
     .executableTarget(
       name: "gloss-bench",
       dependencies: [
@@ -62,7 +76,7 @@ let package = Package(
       name: "GlossCoreTests",
       dependencies: ["GlossCore", .product(name: "PropertyBased", package: "swift-property-based")]
     ),
-    .testTarget(name: "GlossBundleTests", dependencies: ["GlossBundle"]),
+    .testTarget(name: "GlossBundleTests", dependencies: ["GlossBundle", "GlossFuzzTargets"]),
     .testTarget(name: "GlossImportTests", dependencies: ["GlossImport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "GlossStoreTests",

@@ -59,12 +59,15 @@ public struct VerifiedBundle: Sendable {
   public let operations: [Op]
   /// The chain hash of each operation, as verified against its range's signature.
   public let chains: [[UInt8]]
+  /// Statements, each signed by its introducer, that a key speaks for a person.
+  public let introductions: [Introduction]
   public let created: UInt64
 
   public init(
     sender: BundleSender, clock: VectorClock, prerequisites: VectorClock, ranges: [BundleRange], operations: [Op],
-    chains: [[UInt8]], created: UInt64
+    chains: [[UInt8]], introductions: [Introduction] = [], created: UInt64
   ) {
+    self.introductions = introductions
     self.sender = sender
     self.clock = clock
     self.prerequisites = prerequisites

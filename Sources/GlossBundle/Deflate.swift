@@ -27,11 +27,10 @@ enum Deflate {
     return Array(output.prefix(Int(stream.total_out)))
   }
 
-  /// Refuses output beyond `limit` bytes: a small corrupt body must not expand without end.
-  static func decompress(_ input: ArraySlice<UInt8>, expectedSize: Int, limit: Int) throws -> [UInt8] {
-    guard expectedSize <= limit else {
-      throw Failure(description: "the body claims \(expectedSize) bytes, more than \(limit)")
-    }
+  /// Inflates to exactly `expectedSize` bytes, which the caller has bounded: the output
+  /// buffer is allocated once and zlib never writes past it, so a body that would expand
+  /// further fails instead of growing.
+  static func decompress(_ input: ArraySlice<UInt8>, expectedSize: Int) throws -> [UInt8] {
     var stream = z_stream()
     guard inflateInit_(&stream, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
       throw Failure(description: "zlib could not start decompressing")

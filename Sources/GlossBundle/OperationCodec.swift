@@ -85,39 +85,76 @@ enum OperationCodec {
     return body.bytes
   }
 
-  /// Decodes `count` operations whose dots and persons the ranges give.
-  static func decode(_ bytes: [UInt8], ranges: [BundleRange]) throws -> [Op] {
+  /// Decodes the operations the ranges announce (their sizes already checked to fit the
+  /// body). Every index is checked against its table, and each string's JSON is parsed
+  /// at most once however many operations refer to it. The text the operations refer to,
+  /// counted once per reference, may not pass `textLimit`: each reference is hashed and
+  /// stored with its operation, so a small table referred to many times must not cost
+  /// more than a bounded multiple of the body.
+  static func decode(_ bytes: [UInt8], ranges: [BundleRange], textLimit: Int) throws(ByteReader.Malformed) -> [Op] {
     var reader = ByteReader(bytes)
     let replicaCount = try reader.count(limit: bytes.count / 16)
     var replicas: [ReplicaID] = []
-    for _ in 0..<replicaCount { replicas.append(ReplicaID(bytes: try reader.raw(16))!) }
-    let stringCount = try reader.count(limit: bytes.count)
+    replicas.reserveCapacity(replicaCount)
+    for _ in 0..<replicaCount {
+      guard let replica = ReplicaID(bytes: try reader.raw(16)) else {
+        throw ByteReader.Malformed(offset: reader.offset - 16, reason: "a replica id that is not 16 bytes")
+      }
+      replicas.append(replica)
+    }
+    let stringCount = try reader.count(limit: bytes.count - reader.offset)
     var strings: [String] = []
     strings.reserveCapacity(stringCount)
     for _ in 0..<stringCount { strings.append(try reader.string()) }
-    func string() throws -> String {
-      let index = try reader.count(limit: strings.count - 1)
-      guard index < strings.count else {
-        throw ByteReader.Malformed(offset: reader.offset, reason: "no string \(index)")
+    var parsed: [Int: JSONValue] = [:]
+    var text = 0
+    func string() throws(ByteReader.Malformed) -> (index: Int, text: String) {
+      let start = reader.offset
+      let index = try reader.varint()
+      guard index < UInt64(strings.count) else {
+        throw ByteReader.Malformed(offset: start, reason: "string \(index) of a table of \(strings.count)")
       }
-      return strings[index]
+      let string = strings[Int(index)]
+      text += string.utf8.count
+      guard text <= textLimit else {
+        throw ByteReader.Malformed(
+          offset: start, reason: "the operations refer to more than the \(textLimit) bytes of text allowed")
+      }
+      return (Int(index), string)
     }
-    func json() throws -> JSONValue { try JSONValue(parsing: try string()) }
-    func dots() throws -> [Dot] {
-      let count = try reader.count(limit: bytes.count)
+    func json() throws(ByteReader.Malformed) -> JSONValue {
+      let start = reader.offset
+      let (index, text) = try string()
+      if let value = parsed[index] { return value }
+      do {
+        let value = try JSONValue(parsing: text)
+        parsed[index] = value
+        return value
+      } catch {
+        throw ByteReader.Malformed(offset: start, reason: "string \(index) is not valid JSON (\(error.reason))")
+      }
+    }
+    func dots() throws(ByteReader.Malformed) -> [Dot] {
+      // Each dot takes at least two bytes.
+      let count = try reader.count(limit: (bytes.count - reader.offset) / 2)
       var result: [Dot] = []
+      result.reserveCapacity(count)
       for _ in 0..<count {
-        let index = try reader.count(limit: replicas.count - 1)
-        guard index < replicas.count else {
-          throw ByteReader.Malformed(offset: reader.offset, reason: "no replica \(index)")
+        let start = reader.offset
+        let index = try reader.varint()
+        guard index < UInt64(replicas.count) else {
+          throw ByteReader.Malformed(offset: start, reason: "replica \(index) of a table of \(replicas.count)")
         }
         let counter = try reader.varint()
-        guard counter > 0 else { throw ByteReader.Malformed(offset: reader.offset, reason: "a dot with counter 0") }
-        result.append(Dot(replica: replicas[index], counter: counter))
+        guard counter > 0, counter <= UInt64(Int64.max) else {
+          throw ByteReader.Malformed(offset: start, reason: "a dot with counter \(counter)")
+        }
+        result.append(Dot(replica: replicas[Int(index)], counter: counter))
       }
       return result
     }
     var operations: [Op] = []
+    operations.reserveCapacity(ranges.reduce(0) { $0 + Int($1.count) })
     var previousHLC: Int64 = 0
     for range in ranges {
       for counter in range.from...range.to {
@@ -126,44 +163,53 @@ enum OperationCodec {
         guard kindIndex < kinds.count else {
           throw ByteReader.Malformed(offset: start, reason: "unknown operation kind \(kindIndex)")
         }
-        let hlc = previousHLC &+ (try reader.signed())
-        guard hlc >= 0 else { throw ByteReader.Malformed(offset: start, reason: "a negative clock") }
+        let (hlc, overflow) = previousHLC.addingReportingOverflow(try reader.signed())
+        guard !overflow, hlc >= 0 else { throw ByteReader.Malformed(offset: start, reason: "a clock out of range") }
         previousHLC = hlc
-        let target = try string()
+        let target = try string().text
         let body: OperationBody
-        switch kinds[kindIndex] {
-        case "record.create": body = try OperationBody(kind: "record.create", payload: try json())
-        case "record.set":
-          let field = Int(try reader.byte())
-          guard field < RecordField.allCases.count else {
-            throw ByteReader.Malformed(offset: reader.offset, reason: "unknown field")
-          }
-          body = try OperationBody(
-            kind: "record.set",
-            payload: .object(["field": .string(RecordField.allCases[field].rawValue), "value": try json()]))
-        case "tag.add": body = .addTag(try string())
-        case "tag.remove": body = .removeTag(try string())
-        case "note.create":
-          guard let record = RecordID(try string()) else {
-            throw ByteReader.Malformed(offset: reader.offset, reason: "a bad record id")
-          }
-          let text = try string()
-          var anchor: TextAnchor?
-          if try reader.byte() == 1 {
-            guard let decoded = TextAnchor(json: try json()) else {
-              throw ByteReader.Malformed(offset: reader.offset, reason: "a bad anchor")
+        do {
+          switch kinds[kindIndex] {
+          case "record.create": body = try OperationBody(kind: "record.create", payload: try json())
+          case "record.set":
+            let field = Int(try reader.byte())
+            guard field < RecordField.allCases.count else {
+              throw ByteReader.Malformed(offset: reader.offset - 1, reason: "unknown field \(field)")
             }
-            anchor = decoded
+            body = try OperationBody(
+              kind: "record.set",
+              payload: .object(["field": .string(RecordField.allCases[field].rawValue), "value": try json()]))
+          case "tag.add": body = .addTag(try string().text)
+          case "tag.remove": body = .removeTag(try string().text)
+          case "note.create":
+            guard let record = RecordID(try string().text) else {
+              throw ByteReader.Malformed(offset: reader.offset, reason: "a bad record id")
+            }
+            let text = try string().text
+            var anchor: TextAnchor?
+            switch try reader.byte() {
+            case 0: break
+            case 1:
+              guard let decoded = TextAnchor(json: try json()) else {
+                throw ByteReader.Malformed(offset: reader.offset, reason: "a bad anchor")
+              }
+              anchor = decoded
+            default: throw ByteReader.Malformed(offset: reader.offset - 1, reason: "an anchor flag other than 0 or 1")
+            }
+            body = .createNote(record: record, text: text, anchor: anchor)
+          case "note.edit": body = .editNote(try string().text)
+          case "note.delete": body = .deleteNote
+          default:
+            let status = Int(try reader.byte())
+            guard status < ReadingStatus.allCases.count else {
+              throw ByteReader.Malformed(offset: reader.offset - 1, reason: "unknown status \(status)")
+            }
+            body = .setStatus(ReadingStatus.allCases[status])
           }
-          body = .createNote(record: record, text: text, anchor: anchor)
-        case "note.edit": body = .editNote(try string())
-        case "note.delete": body = .deleteNote
-        default:
-          let status = Int(try reader.byte())
-          guard status < ReadingStatus.allCases.count else {
-            throw ByteReader.Malformed(offset: reader.offset, reason: "unknown status")
-          }
-          body = .setStatus(ReadingStatus.allCases[status])
+        } catch let error as ByteReader.Malformed {
+          throw error
+        } catch {
+          throw ByteReader.Malformed(offset: start, reason: "a malformed \(kinds[kindIndex]) operation (\(error))")
         }
         let supersedes = try dots()
         let requires = try dots()

@@ -24,7 +24,11 @@ public final class CommandContext: @unchecked Sendable {
   /// The context commands use. The REPL replaces it once at start; commands only read it.
   nonisolated(unsafe) public static var current = CommandContext()
 
+  /// The store a command opened last, to name in an error that has no better subject.
+  public private(set) var lastStorePath: String?
+
   public func store(at path: String, person: String? = nil) throws -> Store {
+    lastStorePath = path
     if let store = stores[path] { return store }
     let store = try Store(path: path, person: person)
     stores[path] = store

@@ -21,6 +21,8 @@ public enum GlossMain {
 
   /// Prints an error and returns its exit status (0 for --help and --version).
   public static func report(_ error: any Error) -> Int32 {
+    // A bare exit status: the command has already said what went wrong.
+    if let exit = error as? ExitCode { return exit.rawValue }
     let code = GlossCommand.exitCode(for: error)
     let message: String
     switch error {
@@ -28,7 +30,8 @@ public enum GlossMain {
     case let error as QuerySyntaxError: message = "bad query: \(error)"
     case let error as ImportError: message = error.description
     case let error as BundleError: message = error.description
-    case let error as DatabaseError: message = "the store failed: \(error.message ?? "\(error)")"
+    case let error as DatabaseError:
+      message = StoreError.from(error, path: CommandContext.current.lastStorePath ?? "the store").message
     default: message = GlossCommand.fullMessage(for: error)
     }
     if code == .success {

@@ -99,11 +99,16 @@ public indirect enum JSONValue: Hashable, Sendable {
 
 extension JSONValue {
   /// Parses JSON text. Floats are refused: nothing in Gloss needs them and they have no
-  /// single canonical form.
+  /// single canonical form. Nesting deeper than `maximumDepth` is refused too: every
+  /// document Gloss writes is a few levels deep, and unbounded nesting would let a hostile
+  /// file exhaust the stack here, in `canonical` or when the value is freed.
   public init(parsing text: String) throws(JSONParseError) {
     var parser = JSONParser(bytes: Array(text.utf8))
     self = try parser.parseDocument()
   }
+
+  /// The deepest nesting of arrays and objects that `init(parsing:)` accepts.
+  public static let maximumDepth = 32
 }
 
 public struct JSONParseError: Error, Equatable, CustomStringConvertible {
@@ -115,6 +120,7 @@ public struct JSONParseError: Error, Equatable, CustomStringConvertible {
 private struct JSONParser {
   let bytes: [UInt8]
   var index = 0
+  var depth = 0
 
   mutating func parseDocument() throws(JSONParseError) -> JSONValue {
     let value = try parseValue()
@@ -151,6 +157,8 @@ private struct JSONParser {
       return .bool(false)
     case UInt8(ascii: "\""): return .string(try parseString())
     case UInt8(ascii: "["):
+      try enter()
+      defer { depth -= 1 }
       index += 1
       var values: [JSONValue] = []
       skipSpace()
@@ -169,6 +177,8 @@ private struct JSONParser {
         try expect(",")
       }
     case UInt8(ascii: "{"):
+      try enter()
+      defer { depth -= 1 }
       index += 1
       var members: [String: JSONValue] = [:]
       skipSpace()
@@ -192,6 +202,13 @@ private struct JSONParser {
         try expect(",")
       }
     default: return .int(try parseInteger())
+    }
+  }
+
+  mutating func enter() throws(JSONParseError) {
+    depth += 1
+    guard depth <= JSONValue.maximumDepth else {
+      throw fail("nested more than \(JSONValue.maximumDepth) levels deep")
     }
   }
 

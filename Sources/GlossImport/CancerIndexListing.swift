@@ -35,11 +35,6 @@ public struct CancerIndexListing {
     progress: (Int) -> Void = { _ in },
     _ body: (ListingEntry) throws(ImportError) -> Void
   ) throws(ImportError) {
-    let size = try LineReader.size(of: path)
-    guard size > 0 else {
-      throw ImportError(
-        file: path, line: nil, problem: "is empty", remedy: "save the CancerIndex page as text and import that file")
-    }
     var reader = LineReader(path: path)
     var state = State()
     var block: [Substring] = []
@@ -61,6 +56,10 @@ public struct CancerIndexListing {
         block.append(line)
       }
     }
+    guard reader.bytesRead > 0 else {
+      throw ImportError(
+        file: path, line: nil, problem: "is empty", remedy: "save the CancerIndex page as text and import that file")
+    }
     if !block.isEmpty, !state.inFooter {
       try consume(block, line: blockLine, state: &state, atEnd: !reader.endsWithNewline, body)
       if !state.inFooter, case .incomplete(let reason) = Self.classify(block), state.entries > 0 || state.sawHeading {
@@ -68,6 +67,16 @@ public struct CancerIndexListing {
           file: path, line: blockLine, problem: "the last entry is truncated (\(reason))",
           remedy: "save the whole page again and re-import it")
       }
+    }
+    if let (_, line) = state.held {
+      // No footer: the page may have been cut at a line break inside this entry's
+      // abstract, and importing it would replace a full abstract with a part of it.
+      try body(
+        .skipped(
+          line: line,
+          reason:
+            "the listing ends without its CancerIndex.org footer, so this last entry may be cut short; it was left alone (save the whole page again to import it)"
+        ))
     }
     guard state.entries > 0 || state.sawHeading else {
       throw ImportError(
@@ -81,6 +90,9 @@ public struct CancerIndexListing {
     var entries = 0
     var sawHeading = false
     var inFooter = false
+    /// The latest entry, passed on only once something follows it: the last entry of a
+    /// page without its footer is not trusted to be whole.
+    var held: (Publication, line: Int)?
     var headingTopic: String?
     var breadcrumbTopic: String?
     var topic: String? { headingTopic ?? breadcrumbTopic }
@@ -105,8 +117,15 @@ public struct CancerIndexListing {
   private func consume(
     _ lines: [Substring], line: Int, state: inout State, atEnd: Bool, _ body: (ListingEntry) throws(ImportError) -> Void
   ) throws(ImportError) {
+    func release() throws(ImportError) {
+      if let (publication, line) = state.held {
+        state.held = nil
+        try body(.publication(publication, line: line))
+      }
+    }
     if lines[0].hasPrefix("CancerIndex.org") {
       state.inFooter = true
+      try release()
       return
     }
     switch Self.classify(lines) {
@@ -126,11 +145,13 @@ public struct CancerIndexListing {
         date: citation.date, volume: citation.volume, issue: citation.issue, pages: citation.pages,
         pubmed: citation.pubmed, freeFullText: citation.freeFullText, abstract: abstract.map(Self.parseSection),
         topics: state.topic.map { [$0] } ?? [], sources: [sourceName])
-      try body(.publication(publication, line: line))
+      try release()
+      state.held = (publication, line)
     case .incomplete(let reason):
       if state.entries == 0 {
         readHeader(lines, state: &state)
       } else if !atEnd {
+        try release()
         try body(.skipped(line: line, reason: "not an entry: \(reason)"))
       }
     }

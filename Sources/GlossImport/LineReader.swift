@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Reads a text file line by line in fixed-size chunks, so memory stays bounded however
 /// large the file is. Lines lose their `\n` and any `\r` before it.
 ///
@@ -16,26 +20,51 @@ struct LineReader {
     self.path = path
   }
 
-  /// The file's size, or an `ImportError` saying why it cannot be read.
-  static func size(of path: String) throws(ImportError) -> Int {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw ImportError(file: path, problem: "no such file", remedy: "check the path and try again")
+  /// Opens `path` for reading if it is a regular file. The check is made on the open
+  /// descriptor (opened without blocking, so a FIFO cannot hang the import), and emptiness
+  /// is decided by reading, not by the size the file system reports: `/proc` files say 0.
+  static func open(_ path: String) throws(ImportError) -> FileHandle {
+    let descriptor = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    guard descriptor >= 0 else {
+      switch errno {
+      case ENOENT: throw ImportError(file: path, problem: "no such file", remedy: "check the path and try again")
+      case EACCES: throw ImportError(file: path, problem: "cannot be read", remedy: "check its permissions")
+      default:
+        throw ImportError(
+          file: path, problem: "cannot be opened (\(String(cString: strerror(errno))))",
+          remedy: "check that it exists and is readable")
+      }
     }
-    guard !isDirectory.boolValue else {
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else {
+      close(descriptor)
+      throw ImportError(file: path, problem: "cannot be read", remedy: "check its permissions")
+    }
+    switch status.st_mode & S_IFMT {
+    case S_IFREG: break
+    case S_IFDIR:
+      close(descriptor)
       throw ImportError(file: path, problem: "is a folder, not a file", remedy: "name the listing file inside it")
+    default:
+      close(descriptor)
+      throw ImportError(
+        file: path, problem: "is not a regular file (a pipe, socket or device)",
+        remedy: "save the listing to a file and import that file")
     }
-    guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-      let size = attributes[.size] as? Int, FileManager.default.isReadableFile(atPath: path)
-    else { throw ImportError(file: path, problem: "cannot be read", remedy: "check its permissions") }
-    return size
+    // Back to blocking reads: a regular file never blocks, and FileHandle expects them.
+    _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+    return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+  }
+
+  /// The size the file system reports, for progress only.
+  static func reportedSize(_ handle: FileHandle) -> Int {
+    var status = stat()
+    return fstat(handle.fileDescriptor, &status) == 0 ? Int(status.st_size) : 0
   }
 
   /// Calls `body` with each line, its 1-based number and the bytes read so far.
   mutating func forEachLine(_ body: (Substring, Int, Int) throws(ImportError) -> Void) throws(ImportError) {
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-      throw ImportError(file: path, problem: "cannot be opened", remedy: "check that it exists and is readable")
-    }
+    let handle = try Self.open(path)
     defer { try? handle.close() }
     var pending: [UInt8] = []
     var lineNumber = 0

@@ -21,8 +21,21 @@ public enum Schema {
     migrator.registerMigration("v1") { db in
       try db.execute(sql: v1)
     }
+    migrator.registerMigration("v2-introductions") { db in
+      try db.execute(sql: v2)
+    }
     return migrator
   }
+
+  /// Statements that a key speaks for a person, signed by a key already that person's
+  /// (`Introduction`). Kept to be checked again and relayed: a peer that receives a new
+  /// device's operations through someone else needs the statement too.
+  static let v2 = """
+    CREATE TABLE introduction (
+      person TEXT NOT NULL, key BLOB NOT NULL, introducer BLOB NOT NULL, signature BLOB NOT NULL,
+      PRIMARY KEY (key, introducer)
+    ) WITHOUT ROWID;
+    """
 
   /// Abstract sections are stored as `label U+001F text`, joined by U+001E, and authors
   /// joined by U+001F: plain text that FTS5's tokenizer splits at the separators, so the

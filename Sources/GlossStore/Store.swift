@@ -32,7 +32,8 @@ public final class Store: Sendable {
     self.wallClock = wallClock
     var configuration = Configuration()
     if path != ":memory:" { configuration.journalMode = .wal }
-    configuration.busyMode = .timeout(10)
+    let busyWait = BusyWait()
+    configuration.busyMode = .callback { tries in busyWait.shouldRetry(tries) }
     configuration.foreignKeysEnabled = false
     if path != ":memory:" {
       let folder = (path as NSString).deletingLastPathComponent
@@ -48,19 +49,29 @@ public final class Store: Sendable {
       queue =
         try path == ":memory:"
         ? DatabaseQueue(configuration: configuration) : DatabaseQueue(path: path, configuration: configuration)
-      try Schema.migrator.migrate(queue)
-      local = try queue.write { db in try Self.loadOrCreateIdentity(db, person: person) }
+      // Opening to read writes nothing: migrations and the identity are written only
+      // when missing, so a reader never takes the write lock another process may hold.
+      let migrator = Schema.migrator
+      if try !queue.read({ db in try migrator.hasCompletedMigrations(db) }) { try migrator.migrate(queue) }
+      if let existing = try queue.read({ db in try Self.loadIdentity(db) }) {
+        local = existing
+      } else {
+        local = try queue.write { db in try Self.loadIdentity(db) ?? Self.createIdentity(db, person: person) }
+      }
       try refreshDueStatuses()
     } catch let error as DatabaseError {
-      throw StoreError(
-        "\(path) is not a usable Gloss store (\(error.message ?? "\(error)")); name another file with --store")
+      throw StoreError.from(error, path: path)
     }
   }
 
-  private static func loadOrCreateIdentity(_ db: Database, person: String?) throws -> LocalReplica {
-    if let row = try db.row(sql: "SELECT id, person FROM replica WHERE is_local = 1") {
-      return LocalReplica(id: ReplicaID(hex: row["id"])!, person: row["person"])
-    }
+  private static func loadIdentity(_ db: Database) throws -> LocalReplica? {
+    guard let row = try db.row(sql: "SELECT id, person FROM replica WHERE is_local = 1"),
+      let id = ReplicaID(hex: row["id"])
+    else { return nil }
+    return LocalReplica(id: id, person: row["person"])
+  }
+
+  private static func createIdentity(_ db: Database, person: String?) throws -> LocalReplica {
     let name = person ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "me"
     let id = ReplicaID.random()
     try db.exec(sql: "INSERT INTO replica (id, person, is_local) VALUES (?, ?, 1)", arguments: [id.hex, name])
@@ -70,19 +81,25 @@ public final class Store: Sendable {
   /// Statuses stamped too far in the future did not count when they arrived; once the
   /// clock has caught up with them, their registers are read again. Entries that may have
   /// been early are exactly those beyond the last check plus the allowed drift.
+  /// Nothing is written unless something is due, which is rare: opening a store to read it
+  /// must not need the write lock.
   private func refreshDueStatuses() throws {
     let now = wallClock()
-    try queue.write { db in
+    func due(_ db: Database) throws -> [Row] {
       let checked =
         try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'status_checked'").flatMap(UInt64.init) ?? 0
       let low = HLCTimestamp(milliseconds: min(checked + HybridLogicalClock.defaultMaximumDrift, (1 << 48) - 1))
       let high = HLCTimestamp(milliseconds: now + HybridLogicalClock.defaultMaximumDrift, logical: .max)
-      let due = try db.rows(
+      return try db.rows(
         sql: """
           SELECT DISTINCT record, person FROM status_entry
           WHERE (hlc > ?1 AND hlc <= ?2) OR (superseded_at > ?1 AND superseded_at <= ?2)
           """,
         arguments: [Int64(low.packed), Int64(high.packed)])
+    }
+    guard try !queue.read(due).isEmpty else { return }
+    try queue.write { db in
+      let due = try due(db)
       let registers = StatusRegisters(db: db)
       for row in due {
         try registers.refresh(record: row["record"], person: row["person"], now: HLCTimestamp(milliseconds: now))
@@ -107,17 +124,6 @@ public final class Store: Sendable {
   /// Runs `body` with a read-only view of the store.
   public func read<T>(_ body: (StoreReader) throws -> T) throws -> T {
     try queue.read { db in try body(StoreReader(db: db)) }
-  }
-
-  /// Runs a person's own SQL on a connection that refuses writes (`PRAGMA query_only`).
-  public func readOnlyQuery(_ sql: String) throws -> (columns: [String], rows: [[DatabaseValue]]) {
-    try queue.read { db in
-      try db.exec(sql: "PRAGMA query_only = 1")
-      defer { try? db.execute(sql: "PRAGMA query_only = 0") }
-      let statement = try db.makeStatement(sql: sql)
-      let rows = try Row.fetchAll(statement)
-      return (statement.columnNames, rows.map { row in row.databaseValues.map { $0 } })
-    }
   }
 
   /// Copies the whole store, consistently, to a new file (SQLite's online backup).

@@ -32,20 +32,27 @@ public struct BundleExport: Sendable {
 extension Store {
   /// This store's Ed25519 identity, made on first use and kept in `meta`.
   public func signingIdentity() throws -> SigningIdentity {
-    try queue.write { db in
-      if let hex: String = try db.row(sql: "SELECT value FROM meta WHERE key = 'signing_key'")?[0],
-        let raw = Hex.decode(hex)
-      {
-        return try SigningIdentity(rawRepresentation: raw)
-      }
-      let identity = SigningIdentity()
-      try db.exec(
-        sql: "INSERT INTO meta (key, value) VALUES ('signing_key', ?)",
-        arguments: [Hex.encode(identity.rawRepresentation)])
-      try db.exec(
-        sql: "UPDATE replica SET public_key = ? WHERE is_local = 1", arguments: [Data(identity.publicKey)])
-      return identity
-    }
+    if let existing = try queue.read({ db in try Self.existingSigningKey(db) }) { return existing }
+    return try queue.write { db in try Self.signingIdentity(db, local: local) }
+  }
+
+  /// The identity, if this store has made one: reading must not make it.
+  static func existingSigningKey(_ db: Database) throws -> SigningIdentity? {
+    guard let hex: String = try db.row(sql: "SELECT value FROM meta WHERE key = 'signing_key'")?[0],
+      let raw = Hex.decode(hex)
+    else { return nil }
+    return try SigningIdentity(rawRepresentation: raw)
+  }
+
+  /// The identity, made inside the caller's transaction when missing.
+  static func signingIdentity(_ db: Database, local: LocalReplica) throws -> SigningIdentity {
+    if let existing = try existingSigningKey(db) { return existing }
+    let identity = SigningIdentity()
+    try db.exec(
+      sql: "INSERT INTO meta (key, value) VALUES ('signing_key', ?)",
+      arguments: [Hex.encode(identity.rawRepresentation)])
+    try db.exec(sql: "UPDATE replica SET public_key = ? WHERE is_local = 1", arguments: [Data(identity.publicKey)])
+    return identity
   }
 
   public var fingerprint: String {
@@ -106,7 +113,7 @@ extension Store {
     -> BundleExport
   {
     let (bytes, result) = try exportBundleBytes(peer: peer, progress: progress)
-    try Self.writeAtomically(bytes, to: path)
+    try BundleFile.writeAtomically(bytes, to: path)
     return result
   }
 
@@ -115,10 +122,10 @@ extension Store {
   public func exportBundleBytes(peer: PeerInfo?, progress: (Int, Double) -> Void = { _, _ in }) throws
     -> ([UInt8], BundleExport)
   {
-    let identity = try signingIdentity()
     let base = peer?.lastClock ?? VectorClock()
     let now = wallClock()
     let (bytes, count, ranges) = try queue.write { db -> ([UInt8], Int, [BundleRange]) in
+      let identity = try Self.signingIdentity(db, local: local)
       let reader = StoreReader(db: db)
       let clock = try reader.vectorClock()
       let lacking = max(1, clock.missing(from: base).values.reduce(0) { $0 + Int($1.upperBound - $1.lowerBound + 1) })
@@ -170,9 +177,13 @@ extension Store {
           if operations.count % 1_000 == 0 { progress(operations.count, Double(operations.count) / Double(lacking)) }
         }
       }
+      // Every introduction travels in every bundle (one small statement per device), so a
+      // new device is known to a peer before, or together with, its first operations.
+      let introductions = try PersonKeys.storedIntroductions(db)
       let bytes = try BundleFormat.encode(
         sender: BundleSender(replica: local.id, person: local.person, publicKey: identity.publicKey), signer: identity,
-        clock: clock, prerequisites: base, ranges: ranges, operations: operations, created: now)
+        clock: clock, prerequisites: base, ranges: ranges, operations: operations, introductions: introductions,
+        created: now)
       return (bytes, operations.count, ranges)
     }
     return (bytes, BundleExport(operations: count, bytes: bytes.count, ranges: ranges, peer: peer))
@@ -185,181 +196,6 @@ extension Store {
           0]
     else { throw StoreError("the log has no operation \(counter) of replica \(replicaNum)") }
     return [UInt8](data)
-  }
-
-  static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(
-      ".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-    do {
-      try Data(bytes).write(to: temporary)
-      // rename(2) replaces the target atomically: a reader sees the old file or the new one.
-      guard rename(temporary.path, path) == 0 else {
-        throw StoreError(String(cString: strerror(errno)))
-      }
-    } catch {
-      try? FileManager.default.removeItem(at: temporary)
-      throw StoreError("cannot write \(path): \(error.localizedDescription)")
-    }
-  }
-
-  // MARK: Import
-
-  /// Reads and verifies every file completely, checks every key against what this store
-  /// knows, and only then applies them all in one transaction.
-  public func importBundles(_ paths: [String], trust: Bool, progress: (Int, Double) -> Void = { _, _ in }) throws
-    -> [BundleImport]
-  {
-    var files: [(String, [UInt8])] = []
-    for path in paths {
-      guard let data = FileManager.default.contents(atPath: path) else {
-        throw BundleError(
-          file: path, problem: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file",
-          remedy: "check the path and try again")
-      }
-      files.append((path, [UInt8](data)))
-    }
-    return try importBundleBytes(files, trust: trust, progress: progress)
-  }
-
-  /// Imports bundles given as (name, bytes): all verified first, then one transaction.
-  /// `progress` gets the operations applied so far and the fraction of all of them.
-  public func importBundleBytes(
-    _ files: [(name: String, bytes: [UInt8])], trust: Bool, progress: (Int, Double) -> Void = { _, _ in }
-  ) throws -> [BundleImport] {
-    var bundles: [(String, VerifiedBundle)] = []
-    for (name, bytes) in files { bundles.append((name, try BundleFormat.decode(bytes, file: name))) }
-    let ownKey = try signingIdentity().publicKey
-    let total = max(1, bundles.reduce(0) { $0 + $1.1.operations.count })
-    return try write { session in
-      var results: [BundleImport] = []
-      var before = 0
-      for (path, bundle) in bundles {
-        try Self.checkKeys(bundle, file: path, trust: trust, ownKey: ownKey, local: local, db: session.db)
-        try Self.checkHistory(bundle, file: path, session: session)
-        try Self.remember(bundle, db: session.db)
-        let summary = try session.receive(bundle.operations, links: Self.links(bundle)) { done in
-          progress(before + done, Double(before + done) / Double(total))
-        }
-        before += bundle.operations.count
-        try session.db.exec(
-          sql: "UPDATE replica SET last_clock = ?, last_seen = ? WHERE id = ?",
-          arguments: [bundle.clock.json.canonical, Int64(bundle.created), bundle.sender.replica.hex])
-        results.append(BundleImport(file: path, sender: bundle.sender, receive: summary))
-      }
-      return results
-    }
-  }
-
-  /// The sender must be known with this key, pre-trusted by fingerprint, or trusted now;
-  /// every range must be signed by the key this store knows for its replica.
-  static func checkKeys(
-    _ bundle: VerifiedBundle, file: String, trust: Bool, ownKey: [UInt8], local: LocalReplica, db: Database
-  )
-    throws
-  {
-    func knownKey(_ replica: ReplicaID) throws -> [UInt8]? {
-      if replica == local.id { return ownKey }
-      return
-        (try db.row(sql: "SELECT public_key FROM replica WHERE id = ?", arguments: [replica.hex])?["public_key"]
-        as Data?)
-        .map { [UInt8]($0) }
-    }
-    let sender = bundle.sender
-    if let known = try knownKey(sender.replica) {
-      guard known == sender.publicKey else {
-        throw BundleError(
-          file: file,
-          problem:
-            "is signed by a different key than the one \(sender.person) (\(sender.replica.short)) used before: "
-            + "fingerprint \(sender.fingerprint), expected \(Signature.fingerprint(of: known)). SOMEONE MAY BE IMPERSONATING \(sender.person.uppercased())",
-          remedy: "do not import it; check with \(sender.person) in person")
-      }
-    } else if !trust {
-      let preTrusted =
-        try db.row(
-          sql: "SELECT 1 FROM trusted_key WHERE person = ? AND fingerprint = ?",
-          arguments: [sender.person, sender.fingerprint]) != nil
-      guard preTrusted else {
-        throw BundleError(
-          file: file,
-          problem: "is signed by \(sender.person)'s key \(sender.fingerprint), which this store does not know",
-          remedy:
-            "check the fingerprint with \(sender.person) (they see it in gloss peers), then import with --trust or run: gloss peers trust \(sender.person) \(sender.fingerprint)"
-        )
-      }
-    }
-    for range in bundle.ranges {
-      let known = try knownKey(range.replica) ?? (range.replica == sender.replica ? sender.publicKey : nil)
-      if let known, known != range.publicKey {
-        throw BundleError(
-          file: file,
-          problem:
-            "carries operations of \(range.person) (\(range.replica.short)) under a key that is not \(range.person)'s: a forged relay",
-          remedy: "do not trust this file; ask \(sender.person) where it came from")
-      }
-    }
-  }
-
-  /// A range must continue this store's chain of its replica: an operation this store
-  /// already has must be the very same operation.
-  static func checkHistory(_ bundle: VerifiedBundle, file: String, session: WriteSession) throws {
-    let clock = session.clock
-    var index = 0
-    for range in bundle.ranges {
-      defer { index += Int(range.count) }
-      let have = clock[range.replica]
-      guard have >= range.from - 1, have > 0,
-        let num: Int64 = try session.db.row(
-          sql: "SELECT num FROM replica WHERE id = ?", arguments: [range.replica.hex])?[0]
-      else { continue }
-      let last = min(have, range.to)
-      let ours = try chain(session.db, replicaNum: num, counter: last)
-      let theirs = last < range.from ? range.previous : bundle.chains[index + Int(last - range.from)]
-      guard ours == theirs else {
-        throw BundleError(
-          file: file,
-          problem:
-            "rewrites the history of \(range.person) (\(range.replica.short)) up to operation \(last): it differs from what this store has",
-          remedy: "do not trust this file")
-      }
-    }
-  }
-
-  /// Each operation's chain hash and its predecessor's, from the verified ranges.
-  static func links(_ bundle: VerifiedBundle) -> [Dot: ChainLink] {
-    var links: [Dot: ChainLink] = [:]
-    links.reserveCapacity(bundle.operations.count)
-    var index = 0
-    for range in bundle.ranges {
-      var previous = range.previous
-      for _ in range.from...range.to {
-        links[bundle.operations[index].dot] = ChainLink(previous: previous, chain: bundle.chains[index])
-        previous = bundle.chains[index]
-        index += 1
-      }
-    }
-    return links
-  }
-
-  /// Records the keys and signed chain heads the bundle vouches for.
-  static func remember(_ bundle: VerifiedBundle, db: Database) throws {
-    let sender = bundle.sender
-    try db.exec(
-      sql: """
-        INSERT INTO replica (id, person, public_key) VALUES (?, ?, ?)
-        ON CONFLICT(id) DO UPDATE SET public_key = coalesce(replica.public_key, excluded.public_key)
-        """, arguments: [sender.replica.hex, sender.person, Data(sender.publicKey)])
-    for range in bundle.ranges {
-      try db.exec(
-        sql: """
-          INSERT INTO replica (id, person, public_key) VALUES (?, ?, ?)
-          ON CONFLICT(id) DO UPDATE SET public_key = coalesce(replica.public_key, excluded.public_key)
-          """, arguments: [range.replica.hex, range.person, Data(range.publicKey)])
-      try db.exec(
-        sql: "INSERT OR IGNORE INTO chain_signature (replica, counter, head, signature) VALUES (?, ?, ?, ?)",
-        arguments: [range.replica.hex, Int64(range.to), Data(range.head), Data(range.signature)])
-    }
   }
 }
 

@@ -63,10 +63,12 @@ struct SampleBundle {
       operations: operations, created: 1_700_000_000_000)
   }
 
-  /// The same bundle with its header changed and everything re-signed.
-  func withHeader(_ change: (inout [String: JSONValue]) -> Void) throws -> [UInt8] {
-    let headerStart = BundleFormat.magic.count + 4
-    let headerLength = bytes[BundleFormat.magic.count..<headerStart].reduce(0) { $0 << 8 | Int($1) }
+  /// The same bundle with its header (and magic line) changed and everything re-signed.
+  func withHeader(magic: [UInt8] = BundleFormat.magic, _ change: (inout [String: JSONValue]) -> Void) throws
+    -> [UInt8]
+  {
+    let headerStart = BundleFormat.magic.count + 32 + 4 + 8
+    let headerLength = bytes[(headerStart - 12)..<(headerStart - 8)].reduce(0) { $0 << 8 | Int($1) }
     guard
       case .object(var header) = try JSONValue(
         parsing: String(decoding: bytes[headerStart..<headerStart + headerLength], as: UTF8.self))
@@ -75,10 +77,11 @@ struct SampleBundle {
     let body = bytes[(headerStart + headerLength)..<(bytes.count - 96)]
     let newHeader = Array(JSONValue.object(header).canonical.utf8)
     var result =
-      BundleFormat.magic + (0..<4).map { UInt8(truncatingIfNeeded: UInt32(newHeader.count) >> (24 - 8 * $0)) }
+      magic + alice.publicKey + (0..<4).map { UInt8(truncatingIfNeeded: UInt32(newHeader.count) >> (24 - 8 * $0)) }
+    result += (0..<8).map { UInt8(truncatingIfNeeded: UInt64(body.count) >> (56 - 8 * $0)) }
     result += newHeader + body
     let checksum = Array(SHA256.hash(data: result))
-    return result + checksum + (try alice.sign(Array("gloss-bundle/1".utf8) + checksum))
+    return result + checksum + (try alice.sign(BundleFormat.signatureContext + checksum))
   }
 }
 
@@ -132,24 +135,33 @@ struct SampleBundle {
 
   @Test func anUnknownMajorVersionIsRefused() {
     var bytes = sample.bytes
-    bytes[BundleFormat.magicPrefix.count] = UInt8(ascii: "2")
+    bytes[BundleFormat.magicPrefix.count] = UInt8(ascii: "3")
     do {
       _ = try BundleFormat.decode(bytes, file: "future.gloss")
       Issue.record("accepted")
     } catch {
-      #expect(error.problem.contains("version 2.0, which this Gloss cannot read"))
+      #expect(error.problem.contains("version 3.0, which this Gloss cannot read"))
+    }
+  }
+
+  @Test func anOlderMajorVersionSaysWhoMustUpdate() {
+    var bytes = sample.bytes
+    bytes[BundleFormat.magicPrefix.count] = UInt8(ascii: "1")
+    do {
+      _ = try BundleFormat.decode(bytes, file: "old.gloss")
+      Issue.record("accepted")
+    } catch {
+      #expect(error.problem.contains("version 1.0, written by an older Gloss"))
+      #expect(error.remedy.contains("ask the sender to update"))
     }
   }
 
   @Test func aNewerMinorVersionIsRead() throws {
-    var bytes = sample.bytes
-    bytes[BundleFormat.magicPrefix.count + 2] = UInt8(ascii: "7")
-    // The magic line is covered by the checksum, so only a re-signed file can say 1.7.
-    let checksumStart = bytes.count - 96
-    let checksum = Array(SHA256.hash(data: bytes[0..<checksumStart]))
-    bytes.replaceSubrange(checksumStart..<checksumStart + 32, with: checksum)
-    bytes.replaceSubrange((checksumStart + 32)..., with: try sample.alice.sign(Array("gloss-bundle/1".utf8) + checksum))
+    // The magic line and header are covered by the signature: only a re-signed file says 2.7.
+    let bytes = try sample.withHeader(magic: Array("GLOSS BUNDLE 2.7\n".utf8)) { $0["version"] = .string("2.7") }
     #expect(try BundleFormat.decode(bytes, file: "minor.gloss").operations.count == sample.operations.count)
+    let mismatched = try sample.withHeader(magic: Array("GLOSS BUNDLE 2.7\n".utf8)) { _ in }
+    #expect(throws: BundleError.self) { _ = try BundleFormat.decode(mismatched, file: "mismatch.gloss") }
   }
 
   @Test func aCountThatDoesNotMatchIsRefused() throws {

@@ -153,7 +153,7 @@ import Testing
     let gloss = GlossProcess()
     let listing = gloss.file(
       "pair.txt",
-      "Latest Research Publications\n\nDoe J\n\(first).\nJ Test. 2020; 1(1):1-2 [PubMed]\n\nDoe J\n\(second).\nJ Test. 2020; 1(1):3-4 [PubMed]\n"
+      "Latest Research Publications\n\nDoe J\n\(first).\nJ Test. 2020; 1(1):1-2 [PubMed]\n\nDoe J\n\(second).\nJ Test. 2020; 1(1):3-4 [PubMed]\n\nCancerIndex.org\n"
     )
     #expect(try gloss.run("import", listing).status == 0)
     let id = RecordID(firstAuthor: "Doe J", year: 2020, title: first).text

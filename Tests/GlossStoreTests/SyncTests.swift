@@ -53,8 +53,24 @@ extension Replica {
     }
   }
 
+  /// A person's second device is introduced as a user would: each device trusts the other
+  /// by fingerprint, the first takes in the new one's bundle (and then vouches for it), and
+  /// the first device's next bundle reaches everyone.
+  static func introduceSecondDevices(_ simulation: Simulation) throws {
+    for (index, device) in simulation.replicas.enumerated() {
+      guard let first = simulation.replicas[..<index].first(where: { $0.person == device.person }) else { continue }
+      try first.store.trust(person: device.person, fingerprint: try device.store.fingerprint)
+      try device.store.trust(person: device.person, fingerprint: try first.store.fingerprint)
+      try first.importBundle(try device.bundle(for: first))
+      for other in simulation.replicas where other.store !== first.store {
+        try other.importBundle(try first.bundle(for: other))
+      }
+    }
+  }
+
   func converge(seed: Int, peers: Int, steps: Int) throws {
     var simulation = try Simulation(seed: UInt64(seed), replicaCount: peers)
+    try Self.introduceSecondDevices(simulation)
     let postbox = Postbox()
     simulation.bundleExchange = Self.bundleExchange(postbox: postbox)
     for _ in 0..<steps { try simulation.step() }

@@ -10,12 +10,14 @@ struct ListCommand: ParsableCommand {
   @OptionGroup var storeOptions: StoreOptions
   @OptionGroup var format: FormatOptions
   @Option(help: "Show at most this many records.") var limit: Int?
-  @Argument(help: ArgumentHelp("A query.", valueName: "query")) var query: [String] = []
+  /// Everything after the command that is not an option: `-tag:x` and `-(…)` are query
+  /// terms, not options.
+  @Argument(parsing: .allUnrecognized, help: ArgumentHelp("A query.", valueName: "query")) var query: [String] = []
 
   func run() throws {
     let store = try storeOptions.open()
     let compiled = try QueryCompiler(person: store.local.person).compile(query.joined(separator: " "), ranked: false)
-    let (records, more) = try store.read { reader in try reader.records(compiled, limit: limit) }
+    let (records, more) = try store.boundedRead { reader in try reader.records(compiled, limit: limit) }
     RecordListing.print(records, mode: format.mode, more: more)
   }
 }
@@ -33,7 +35,8 @@ struct SearchCommand: ParsableCommand {
   @OptionGroup var storeOptions: StoreOptions
   @OptionGroup var format: FormatOptions
   @Option(help: "Show at most this many records.") var limit = 50
-  @Argument(help: ArgumentHelp("Words, \"phrases\" and filters.", valueName: "words")) var words: [String]
+  @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Words, \"phrases\" and filters.", valueName: "words"))
+  var words: [String]
 
   func validate() throws {
     if words.isEmpty { throw ValidationError("give words to search for, like: gloss search sorafenib") }
@@ -43,7 +46,7 @@ struct SearchCommand: ParsableCommand {
   func run() throws {
     let store = try storeOptions.open()
     let compiled = try QueryCompiler(person: store.local.person).compile(words.joined(separator: " "), ranked: true)
-    let (records, more) = try store.read { reader in try reader.records(compiled, limit: limit) }
+    let (records, more) = try store.boundedRead { reader in try reader.records(compiled, limit: limit) }
     RecordListing.print(records, mode: format.mode, more: more)
   }
 }

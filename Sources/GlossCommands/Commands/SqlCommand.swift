@@ -8,23 +8,25 @@ struct SqlCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sql",
     abstract: "Run a read-only SQL query over the store (the schema is in the README).",
-    discussion: "The connection is query_only: the store cannot be changed this way.")
+    discussion: """
+      The query runs on a read-only connection that allows only reading: SELECT and WITH,
+      and the pragmas that describe the schema (table_info, index_list, …). It stops after
+      \(Int(Store.sqlTimeLimit)) s, on Ctrl-C, or when its result passes \(Store.sqlResultBytes >> 20) MiB.
+      """)
 
   @OptionGroup var storeOptions: StoreOptions
   @OptionGroup var format: FormatOptions
+  @Option(help: ArgumentHelp("Stop the query after this many seconds.", valueName: "seconds"))
+  var timeLimit = Store.sqlTimeLimit
   @Argument(help: ArgumentHelp("The query.", valueName: "query")) var query: [String]
 
   func validate() throws {
     if query.isEmpty { throw ValidationError("give a query, like: sql SELECT count(*) FROM record") }
+    if !(timeLimit > 0 && timeLimit <= 86_400) { throw ValidationError("--time-limit takes seconds, from 0 to 86400") }
   }
 
   func run() throws {
-    let result: (columns: [String], rows: [[DatabaseValue]])
-    do {
-      result = try storeOptions.open().readOnlyQuery(query.joined(separator: " "))
-    } catch let error as DatabaseError {
-      throw StoreError("SQL: \(error.message ?? "\(error)")")
-    }
+    let result = try storeOptions.open().readOnlyQuery(query.joined(separator: " "), seconds: timeLimit)
     let rows = result.rows.map { $0.map(Self.text) }
     let output = CommandContext.current.output
     if format.mode == .json {

@@ -114,7 +114,7 @@ struct SyncImportCommand: ParsableCommand {
   static func summary(_ result: BundleImport, names: [ReplicaID: String]) -> String {
     let r = result.receive
     var line =
-      "\(result.file) from \(result.sender.person): \(r.new) new, \(r.known) already known, "
+      "\(result.file) from \(SafeText.escaped(result.sender.person)): \(r.new) new, \(r.known) already known, "
       + "\(r.conflictsCreated) conflicts created, \(r.pending) pending"
     if !r.missing.isEmpty { line += " (needs \(describeMissing(r.missing, names: names)))" }
     return line
@@ -181,28 +181,45 @@ struct SyncDirCommand: ParsableCommand {
     let store = try storeOptions.open()
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw StoreError("\(path) is not a folder; create it, or name the shared folder")
+      throw StoreError("\(SafeText.escaped(path)) is not a folder; create it, or name the shared folder")
     }
     let output = CommandContext.current.output
     let own = "\(store.local.id.hex).gloss"
-    let files = try FileManager.default.contentsOfDirectory(atPath: path)
+    var remaining = try FileManager.default.contentsOfDirectory(atPath: path)
       .filter { $0.hasSuffix(".gloss") && !$0.hasPrefix(".") && $0 != own }.sorted()
     let names = try store.personNames()
-    var failures = 0
-    for name in files {
-      let file = (path as NSString).appendingPathComponent(name)
-      do {
-        for result in try store.importBundles([file], trust: trust) {
-          output.line(SyncImportCommand.summary(result, names: names))
+    // A file may depend on another (a new device introduced in a teammate's file), so
+    // passes repeat while any file goes in; what still fails is reported once.
+    var failures: [String: any Error] = [:]
+    var progressed = true
+    while progressed, !remaining.isEmpty {
+      progressed = false
+      var next: [String] = []
+      for name in remaining {
+        let file = (path as NSString).appendingPathComponent(name)
+        do {
+          for result in try store.importBundles([file], trust: trust, followLinks: false) {
+            output.line(SyncImportCommand.summary(result, names: names))
+          }
+          failures[name] = nil
+          progressed = true
+        } catch {
+          failures[name] = error
+          next.append(name)
         }
-      } catch {
-        failures += 1
-        FileHandle.standardError.write(Data("gloss: skipped \(error)\n".utf8))
       }
+      remaining = next
+    }
+    for name in remaining {
+      let reason =
+        failures[name].map { error in
+          (error as? BundleError)?.description ?? "\(SafeText.escaped(name)): \(error)"
+        } ?? ""
+      FileHandle.standardError.write(Data("gloss: skipped \(reason)\n".utf8))
     }
     let result = try store.exportBundle(to: (path as NSString).appendingPathComponent(own), peer: nil)
     output.line("wrote \(own): \(result.operations) operations, \(result.bytes) bytes")
-    if failures > 0 { throw ExitCode(3) }
+    if !remaining.isEmpty { throw ExitCode(3) }
   }
 }
 

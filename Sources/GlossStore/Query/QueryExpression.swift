@@ -19,7 +19,21 @@ public struct QuerySyntaxError: Error, Equatable, CustomStringConvertible {
   public let message: String
   public let query: String
 
+  /// The message, then the query with a caret under the column. A long query is shown
+  /// as a window of `shownWidth` characters around the column, and control characters as
+  /// spaces, so the caret stays under the right character on one line.
   public var description: String {
-    "\(message) at column \(column)\n  \(query)\n  \(String(repeating: " ", count: max(0, column - 1)))^"
+    let characters = Array(query).map {
+      $0.isNewline || $0 == "\t" || $0.asciiValue.map { $0 < 0x20 } == true ? " " : $0
+    }
+    let at = min(max(0, column - 1), characters.count)
+    let start = max(0, min(at - Self.shownWidth / 2, characters.count - Self.shownWidth))
+    let end = min(characters.count, start + Self.shownWidth)
+    let prefix = start > 0 ? "…" : ""
+    let suffix = end < characters.count ? "…" : ""
+    let shown = prefix + String(characters[start..<end]) + suffix
+    return "\(message) at column \(column)\n  \(shown)\n  \(String(repeating: " ", count: at - start + prefix.count))^"
   }
+
+  static let shownWidth = 72
 }

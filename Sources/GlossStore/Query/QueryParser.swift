@@ -8,7 +8,15 @@
 ///
 /// Any other character in a word is literal: quotes, `*` in the middle, `NEAR(` and other
 /// FTS5 syntax never reach SQLite as syntax (see `QueryCompiler.ftsString`).
+///
+/// A query is bounded, so that no query can exhaust the stack here or SQLite's parser, or run
+/// for minutes: at most `maximumLength` characters, `maximumTerms` terms and
+/// `maximumDepth` levels of parentheses and negation.
 public struct QueryParser {
+  public static let maximumLength = 2_000
+  public static let maximumTerms = 64
+  public static let maximumDepth = 10
+
   public static let fieldNames: Set<String> = [
     "tag", "status", "read-by", "author", "journal", "year", "has",
   ]
@@ -20,10 +28,25 @@ public struct QueryParser {
   private let source: String
   private var tokens: [(token: Token, column: Int)] = []
   private var index = 0
+  private var depth = 0
 
   public static func parse(_ query: String) throws(QuerySyntaxError) -> QueryExpression? {
     var parser = QueryParser(source: query)
+    guard query.count <= maximumLength else {
+      throw parser.error(
+        "the query is \(query.count) characters long; at most \(maximumLength) are allowed", maximumLength + 1)
+    }
     try parser.tokenize()
+    let terms = parser.tokens.filter { token in
+      switch token.token {
+      case .word, .phrase, .field: true
+      default: false
+      }
+    }
+    if terms.count > maximumTerms {
+      throw parser.error(
+        "the query has \(terms.count) terms; at most \(maximumTerms) are allowed", terms[maximumTerms].column)
+    }
     guard !parser.tokens.isEmpty else { return nil }
     let expression = try parser.parseOr()
     if parser.index < parser.tokens.count {
@@ -165,6 +188,13 @@ public struct QueryParser {
   private mutating func parseUnary() throws(QuerySyntaxError) -> QueryExpression {
     let (token, column) = tokens[index]
     index += 1
+    if token == .minus || token == .open {
+      depth += 1
+      guard depth <= Self.maximumDepth else {
+        throw error("nested more than \(Self.maximumDepth) levels deep (parentheses and '-')", column)
+      }
+    }
+    defer { if token == .minus || token == .open { depth -= 1 } }
     switch token {
     case .minus:
       guard index < tokens.count else { throw error("'-' needs a term after it", column) }

@@ -1,0 +1,93 @@
+import Crypto
+import Foundation
+@_spi(Fuzzing) import GlossBundle
+import GlossCore
+import GlossImport
+import GlossStore
+
+/// The parsers that take hostile input, each as a function of raw bytes. libFuzzer drives
+/// them in `gloss-fuzz` (`Scripts/fuzz`), and `FuzzCorpusTests` replays every corpus file
+/// through them in the ordinary test suite. A target returns normally for any input,
+/// whether the parser accepts or refuses it; it traps only on a real defect: a crash, an
+/// overflow, or an error that is not the parser's own clear refusal.
+public enum FuzzTarget: String, CaseIterable, Sendable {
+  /// A bundle file as it lies in a shared folder.
+  case bundle
+  /// A header and a body that the target frames and signs with a fixed key, so the
+  /// fuzzer reaches the header and body parsers behind the signature. The input is the
+  /// header JSON, a NUL byte, then the body; `KEY` in the header stands for the key's hex.
+  case signedBundle = "signed-bundle"
+  /// The decompressed body codec. The first byte is how many operations one range holds.
+  case codec
+  /// A CancerIndex listing file.
+  case listing
+  /// A query in the query language, compiled and run against a small store.
+  case query
+
+  public func run(_ bytes: [UInt8]) {
+    switch self {
+    case .bundle: _ = try? BundleFormat.decode(bytes, file: "fuzz.gloss")
+    case .signedBundle: _ = try? BundleFormat.decode(Self.signed(bytes), file: "fuzz.gloss")
+    case .codec:
+      guard let count = bytes.first else { return }
+      let ranges =
+        count == 0
+        ? []
+        : [
+          BundleRange(
+            replica: Self.replica, person: "fuzz", publicKey: Self.identity.publicKey, from: 1, to: UInt64(count),
+            previous: ChainHash.zero, head: ChainHash.zero, signature: [UInt8](repeating: 0, count: 64))
+        ]
+      _ = try? BundleFormat.decodeOperations(Array(bytes.dropFirst()), ranges: ranges)
+    case .listing: Self.listing(bytes)
+    case .query: Self.query(bytes)
+    }
+  }
+
+  static let identity = try! SigningIdentity(rawRepresentation: [UInt8](repeating: 7, count: 32))
+  static let replica = ReplicaID(high: 0xF022, low: 0xF022)
+
+  /// Frames `header ‖ 0 ‖ body` as a bundle signed by `identity`.
+  public static func signed(_ bytes: [UInt8]) -> [UInt8] {
+    let split = bytes.firstIndex(of: 0) ?? bytes.endIndex
+    let headerText = String(decoding: bytes[..<split], as: UTF8.self)
+      .replacingOccurrences(of: "KEY", with: Hex.encode(identity.publicKey))
+    let header = Array(headerText.utf8)
+    let body = split < bytes.endIndex ? Array(bytes[(split + 1)...]) : []
+    var file = Array("GLOSS BUNDLE 2.0\n".utf8) + identity.publicKey
+    file += (0..<4).map { UInt8(truncatingIfNeeded: UInt32(header.count) >> (24 - 8 * $0)) }
+    file += (0..<8).map { UInt8(truncatingIfNeeded: UInt64(body.count) >> (56 - 8 * $0)) }
+    file += header + body
+    let checksum = Array(SHA256.hash(data: file))
+    return file + checksum + (try! identity.sign(Array("gloss-bundle/2".utf8) + checksum))
+  }
+
+  /// The listing parser reads files; each input is written to one scratch file.
+  static let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "gloss-fuzz-\(ProcessInfo.processInfo.processIdentifier).txt"
+  ).path
+
+  static func listing(_ bytes: [UInt8]) {
+    guard FileManager.default.createFile(atPath: scratch, contents: Data(bytes)) else {
+      fatalError("cannot write the scratch file \(scratch)")
+    }
+    try? CancerIndexListing(path: scratch).read { (_: ListingEntry) throws(ImportError) in }
+  }
+
+  nonisolated(unsafe) static var store: Store?
+
+  /// A query either compiles and runs, or is refused as a bad query or a stopped one; any
+  /// other error (SQLite's own words reaching the user) is a defect.
+  static func query(_ bytes: [UInt8]) {
+    guard let text = String(validating: bytes, as: UTF8.self) else { return }
+    do {
+      if store == nil { store = try Store(path: ":memory:", person: "fuzz") }
+      let compiled = try QueryCompiler(person: "fuzz").compile(text, ranked: bytes.count % 2 == 0)
+      _ = try store!.boundedRead(seconds: 2) { reader in try reader.records(compiled, limit: 5) }
+    } catch is QuerySyntaxError {
+    } catch let error as StoreError where error == .cancelled || error.message.contains("time limit") {
+    } catch {
+      fatalError("query \(text.debugDescription) failed with \(error)")
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// Bounds a query that a person typed: it stops at a time limit, or as soon as the user
+/// asks to cancel (Ctrl-C in the REPL sets `Cancellation.requested`), through SQLite's
+/// progress handler, which SQLite calls every few thousand virtual-machine steps. A stopped
+/// query fails with SQLITE_INTERRUPT and its transaction rolls back.
+final class QueryBudget: @unchecked Sendable {
+  let deadline: Date
+  private(set) var timedOut = false
+
+  init(seconds: Double) { deadline = Date(timeIntervalSinceNow: seconds) }
+
+  /// Called by SQLite; true stops the statement.
+  func shouldStop() -> Bool {
+    if Cancellation.requested { return true }
+    if Date() >= deadline {
+      timedOut = true
+      return true
+    }
+    return false
+  }
+
+  /// Runs `body` with this budget installed on `connection`, removing it afterwards.
+  func run<T>(on connection: OpaquePointer?, _ body: () throws -> T) rethrows -> T {
+    let context = Unmanaged.passRetained(self)
+    sqlite3_progress_handler(
+      connection, 4_096,
+      { pointer in
+        Unmanaged<QueryBudget>.fromOpaque(pointer!).takeUnretainedValue().shouldStop() ? 1 : 0
+      }, context.toOpaque())
+    defer {
+      sqlite3_progress_handler(connection, 0, nil, nil)
+      context.release()
+    }
+    return try body()
+  }
+}
+
+/// Set from a signal handler when the person presses Ctrl-C during a command; the command
+/// layer clears it before each command. Reading and writing a Bool is async-signal-safe.
+public enum Cancellation {
+  nonisolated(unsafe) public static var requested = false
+}
+
+extension Store {
+  /// How long a query in the query language may run before it is stopped.
+  public static let queryTimeLimit = 10.0
+
+  /// `read`, bounded by `queryTimeLimit` and by Ctrl-C: for queries a person typed.
+  public func boundedRead<T>(seconds: Double = Store.queryTimeLimit, _ body: (StoreReader) throws -> T) throws -> T {
+    let budget = QueryBudget(seconds: seconds)
+    do {
+      return try queue.read { db in try budget.run(on: db.sqliteConnection) { try body(StoreReader(db: db)) } }
+    } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
+      throw budget.timedOut ? StoreError.timeLimit(seconds) : StoreError.cancelled
+    }
+  }
+}
+
+extension StoreError {
+  public static let cancelled = StoreError("cancelled")
+
+  static func timeLimit(_ seconds: Double) -> StoreError {
+    StoreError(
+      "the query was stopped after \(Int(seconds)) s, the time limit; narrow it (add terms or filters) and try again")
+  }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import GRDB
+import GlossBundle
+import GlossCore
+
+extension Store {
+  /// Reads and verifies every file completely, checks every key against what this store
+  /// knows, and only then applies them all in one transaction. Files named on the command
+  /// line may be symbolic links (the user chose them); a shared folder's may not
+  /// (`followLinks: false`).
+  public func importBundles(
+    _ paths: [String], trust: Bool, followLinks: Bool = true, progress: (Int, Double) -> Void = { _, _ in }
+  ) throws -> [BundleImport] {
+    var files: [(String, [UInt8])] = []
+    for path in paths { files.append((path, try BundleFile.read(path, followLinks: followLinks))) }
+    return try importBundleBytes(files, trust: trust, progress: progress)
+  }
+
+  /// Imports bundles given as (name, bytes): all verified first, then one transaction.
+  /// `progress` gets the operations applied so far and the fraction of all of them.
+  /// A refused bundle leaves the store as it was: not even this store's key is made.
+  public func importBundleBytes(
+    _ files: [(name: String, bytes: [UInt8])], trust: Bool, progress: (Int, Double) -> Void = { _, _ in }
+  ) throws -> [BundleImport] {
+    var bundles: [(String, VerifiedBundle)] = []
+    for (name, bytes) in files {
+      bundles.append((SafeText.escaped(name), try BundleFormat.decode(bytes, file: SafeText.escaped(name))))
+    }
+    let total = max(1, bundles.reduce(0) { $0 + $1.1.operations.count })
+    return try write { session in
+      var results: [BundleImport] = []
+      var before = 0
+      for (path, bundle) in bundles {
+        let keys = PersonKeys(
+          db: session.db, local: local, ownKey: try Self.existingSigningKey(session.db)?.publicKey,
+          carried: bundle.introductions)
+        let ownNewDevices = try Self.checkKeys(bundle, file: path, trust: trust, keys: keys)
+        try Self.checkHistory(bundle, file: path, session: session)
+        try Self.remember(bundle, db: session.db)
+        if !ownNewDevices.isEmpty {
+          // This person trusted their own new device here by fingerprint: vouch for it, so
+          // that teammates accept it without each having to.
+          let identity = try Self.signingIdentity(session.db, local: local)
+          for key in ownNewDevices {
+            try PersonKeys.store(try Introduction.make(person: local.person, key: key, by: identity), db: session.db)
+          }
+        }
+        let summary = try session.receive(bundle.operations, links: Self.links(bundle)) { done in
+          progress(before + done, Double(before + done) / Double(total))
+        }
+        before += bundle.operations.count
+        try session.db.exec(
+          sql: "UPDATE replica SET last_clock = ?, last_seen = ? WHERE id = ?",
+          arguments: [bundle.clock.json.canonical, Int64(bundle.created), bundle.sender.replica.hex])
+        results.append(BundleImport(file: path, sender: bundle.sender, receive: summary))
+      }
+      return results
+    }
+  }
+
+  /// Checks the sender and every range against the keys this store binds to replicas and
+  /// persons. Returns the new keys of this store's own person that the user trusted by
+  /// fingerprint, for this store to vouch for.
+  static func checkKeys(_ bundle: VerifiedBundle, file: String, trust: Bool, keys: PersonKeys) throws -> [[UInt8]] {
+    let sender = bundle.sender
+    let senderName = SafeText.escaped(sender.person)
+    var ownNewDevices: [[UInt8]] = []
+    if let known = try keys.key(of: sender.replica) {
+      guard known == sender.publicKey else {
+        throw BundleError(
+          file: file,
+          problem:
+            "is signed by a different key than the one \(senderName) (\(sender.replica.short)) used before: "
+            + "fingerprint \(sender.fingerprint), expected \(Signature.fingerprint(of: known)). SOMEONE MAY BE IMPERSONATING \(senderName.uppercased())",
+          remedy: "do not import it; check with \(senderName) in person")
+      }
+    } else if sender.replica == keys.local.id {
+      throw impersonation(file: file, name: senderName, fingerprint: sender.fingerprint, known: [], ofThisStore: true)
+    }
+    for (replica, person) in [(sender.replica, sender.person)] + bundle.ranges.map({ ($0.replica, $0.person) }) {
+      if let bound = try keys.person(of: replica), bound != person {
+        throw BundleError(
+          file: file,
+          problem:
+            "says replica \(replica.short) is \(SafeText.escaped(person))'s, but it is \(SafeText.escaped(bound))'s",
+          remedy: "do not trust this file; ask \(senderName) where it came from")
+      }
+    }
+    for range in bundle.ranges {
+      let name = SafeText.escaped(range.person)
+      if let known = try keys.key(of: range.replica) {
+        guard known == range.publicKey else {
+          throw BundleError(
+            file: file,
+            problem:
+              "carries operations of \(name) (\(range.replica.short)) under a key that is not \(name)'s: a forged relay",
+            remedy: "do not trust this file; ask \(senderName) where it came from")
+        }
+        continue
+      }
+      if range.replica == keys.local.id {
+        throw impersonation(file: file, name: name, fingerprint: "", known: [], ofThisStore: true)
+      }
+    }
+    // New keys: the sender's (which the user must trust), then relayed ones.
+    var seen: Set<[UInt8]> = []
+    let newKeys =
+      [(sender.publicKey, sender.person, sender.replica, true)]
+      + bundle.ranges.map { ($0.publicKey, $0.person, $0.replica, $0.replica == sender.replica) }
+    for (key, person, replica, isSender) in newKeys where try keys.key(of: replica) == nil {
+      guard seen.insert(key).inserted else { continue }
+      let name = SafeText.escaped(person)
+      let fingerprint = Signature.fingerprint(of: key)
+      switch try keys.verdict(newKey: key, claiming: person) {
+      case .accepted:
+        if try person == keys.local.person && keys.isPreTrusted(person, key) && !keys.keys(of: person).contains(key) {
+          ownNewDevices.append(key)
+        }
+      case .impersonation(let known):
+        throw impersonation(file: file, name: name, fingerprint: fingerprint, known: known, ofThisStore: false)
+      case .unknownPerson:
+        if isSender && !trust {
+          throw BundleError(
+            file: file,
+            problem: "is signed by \(name)'s key \(fingerprint), which this store does not know",
+            remedy:
+              "check the fingerprint with \(name) (they see it in gloss peers), then import with --trust or run: gloss peers trust \(name) \(fingerprint)"
+          )
+        }
+      }
+    }
+    return ownNewDevices
+  }
+
+  static func impersonation(file: String, name: String, fingerprint: String, known: [String], ofThisStore: Bool)
+    -> BundleError
+  {
+    if ofThisStore {
+      return BundleError(
+        file: file,
+        problem: "claims to carry operations written by this very store, which it never signed: an impersonation",
+        remedy: "do not trust this file")
+    }
+    let knownText = known.isEmpty ? "this store's own person" : "keys \(known.joined(separator: ", "))"
+    return BundleError(
+      file: file,
+      problem:
+        "carries a new key \(fingerprint) that claims to be \(name), whose keys this store already knows (\(knownText)), "
+        + "and none of them introduced it. SOMEONE MAY BE IMPERSONATING \(name.uppercased())",
+      remedy:
+        "if \(name) really has a new device, check the fingerprint with \(name) and run: gloss peers trust \(name) \(fingerprint); otherwise do not import it"
+    )
+  }
+
+  /// A range must continue this store's chain of its replica: an operation this store
+  /// already has must be the very same operation.
+  static func checkHistory(_ bundle: VerifiedBundle, file: String, session: WriteSession) throws {
+    let clock = session.clock
+    var index = 0
+    for range in bundle.ranges {
+      defer { index += Int(range.count) }
+      let have = clock[range.replica]
+      guard have >= range.from - 1, have > 0,
+        let num: Int64 = try session.db.row(
+          sql: "SELECT num FROM replica WHERE id = ?", arguments: [range.replica.hex])?[0]
+      else { continue }
+      let last = min(have, range.to)
+      let ours = try chain(session.db, replicaNum: num, counter: last)
+      let theirs = last < range.from ? range.previous : bundle.chains[index + Int(last - range.from)]
+      guard ours == theirs else {
+        throw BundleError(
+          file: file,
+          problem:
+            "rewrites the history of \(SafeText.escaped(range.person)) (\(range.replica.short)) up to operation \(last): it differs from what this store has",
+          remedy: "do not trust this file")
+      }
+    }
+  }
+
+  /// Each operation's chain hash and its predecessor's, from the verified ranges.
+  static func links(_ bundle: VerifiedBundle) -> [Dot: ChainLink] {
+    var links: [Dot: ChainLink] = [:]
+    links.reserveCapacity(bundle.operations.count)
+    var index = 0
+    for range in bundle.ranges {
+      var previous = range.previous
+      for _ in range.from...range.to {
+        links[bundle.operations[index].dot] = ChainLink(previous: previous, chain: bundle.chains[index])
+        previous = bundle.chains[index]
+        index += 1
+      }
+    }
+    return links
+  }
+
+  /// Records the keys, signed chain heads and introductions the bundle vouches for.
+  static func remember(_ bundle: VerifiedBundle, db: Database) throws {
+    let sender = bundle.sender
+    try db.exec(
+      sql: """
+        INSERT INTO replica (id, person, public_key) VALUES (?, ?, ?)
+        ON CONFLICT(id) DO UPDATE SET public_key = coalesce(replica.public_key, excluded.public_key)
+        """, arguments: [sender.replica.hex, sender.person, Data(sender.publicKey)])
+    for range in bundle.ranges {
+      try db.exec(
+        sql: """
+          INSERT INTO replica (id, person, public_key) VALUES (?, ?, ?)
+          ON CONFLICT(id) DO UPDATE SET public_key = coalesce(replica.public_key, excluded.public_key)
+          """, arguments: [range.replica.hex, range.person, Data(range.publicKey)])
+      try db.exec(
+        sql: "INSERT OR IGNORE INTO chain_signature (replica, counter, head, signature) VALUES (?, ?, ?, ?)",
+        arguments: [range.replica.hex, Int64(range.to), Data(range.head), Data(range.signature)])
+    }
+    for introduction in bundle.introductions { try PersonKeys.store(introduction, db: db) }
+  }
+}
