@@ -140,5 +140,22 @@ public struct QueryCompiler {
     try ftsString(terms, column: 1, query: query)
   }
 
-  static func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+  /// An FTS5 string, built scalar by scalar because FTS5 reads bytes: a `"` that begins a
+  /// grapheme cluster (`"` + a combining mark is one Swift `Character`, so `String`'s own
+  /// replacing skips it) must still be doubled, and a NUL, which ends FTS5's parsing of the
+  /// query, becomes a space, as the tokenizer would treat it. Both found by the query fuzz
+  /// target.
+  static func quoted(_ text: String) -> String {
+    var result = String.UnicodeScalarView()
+    result.append("\"")
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": result.append(contentsOf: ["\"", "\""] as [Unicode.Scalar])
+      case "\u{0}": result.append(" ")
+      default: result.append(scalar)
+      }
+    }
+    result.append("\"")
+    return String(result)
+  }
 }
