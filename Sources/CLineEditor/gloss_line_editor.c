@@ -1,3 +1,7 @@
+#include <termios.h>
+#include <unistd.h>
+#include <signal.h>
+#include <string.h>
 #include "gloss_line_editor.h"
 
 #include <histedit.h>
@@ -129,4 +133,49 @@ int gloss_line_editor_load_history(gloss_line_editor *editor, const char *path) 
 int gloss_line_editor_save_history(gloss_line_editor *editor, const char *path) {
   HistEvent event;
   return history(editor->history, &event, H_SAVE, path);
+}
+
+static volatile sig_atomic_t interrupted;
+static struct sigaction previous_interrupt;
+static struct termios previous_modes;
+static int modes_saved;
+
+static void on_interrupt(int signal_number) {
+  (void)signal_number;
+  interrupted = 1;
+}
+
+void gloss_interrupts_catch(void) {
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = on_interrupt;
+  sigemptyset(&action.sa_mask);
+  interrupted = 0;
+  sigaction(SIGINT, &action, &previous_interrupt);
+  /* libedit may leave the terminal without ISIG after a line; ^C must be a signal now. */
+  modes_saved = tcgetattr(STDIN_FILENO, &previous_modes) == 0;
+  if (modes_saved) {
+    struct termios modes = previous_modes;
+    modes.c_lflag |= ISIG;
+    tcsetattr(STDIN_FILENO, TCSANOW, &modes);
+  }
+}
+
+void gloss_interrupts_release(void) {
+  if (modes_saved) tcsetattr(STDIN_FILENO, TCSANOW, &previous_modes);
+  modes_saved = 0;
+  sigaction(SIGINT, &previous_interrupt, NULL);
+  interrupted = 0;
+}
+
+int gloss_interrupted(void) { return interrupted; }
+
+void gloss_unblock_terminal_signals(void) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGQUIT);
+  sigprocmask(SIG_UNBLOCK, &signals, NULL);
 }

@@ -22,9 +22,14 @@ public final class REPL {
   }
 
   /// Runs until end of input; returns the exit status.
+  /// Signals a parent may have left blocked must reach gloss: see
+  /// `gloss_unblock_terminal_signals`. Called first thing by the executable.
+  public static func unblockTerminalSignals() { gloss_unblock_terminal_signals() }
+
   public static func run(storePath: String?) -> Int32 {
     let repl = REPL(storePath: storePath)
     CommandContext.current = repl.context
+    Cancellation.isRequested = { gloss_interrupted() != 0 }
     if Terminal.isTerminal(STDIN_FILENO) {
       return repl.interactive()
     }
@@ -164,10 +169,14 @@ public final class REPL {
     default:
       if !GlossCommand.commandNames.contains(first) {
         fail(Self.unknown(first))
-      } else if !arguments.contains("--store") {
-        if GlossMain.run(arguments + ["--store", storePath]) != 0 { failures += 1 }
-      } else if GlossMain.run(arguments) != 0 {
-        failures += 1
+      } else {
+        // At the terminal, ^C while the command runs cancels it (a write rolls back)
+        // instead of ending the REPL; a script still ends on ^C.
+        if context.interactive { gloss_interrupts_catch() }
+        defer { if context.interactive { gloss_interrupts_release() } }
+        if GlossMain.run(arguments.contains("--store") ? arguments : arguments + ["--store", storePath]) != 0 {
+          failures += 1
+        }
       }
     }
     flush()

@@ -2,20 +2,20 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// Bounds a query that a person typed: it stops at a time limit, or as soon as the user
-/// asks to cancel (Ctrl-C in the REPL sets `Cancellation.requested`), through SQLite's
-/// progress handler, which SQLite calls every few thousand virtual-machine steps. A stopped
-/// query fails with SQLITE_INTERRUPT and its transaction rolls back.
+/// Bounds what runs on a connection: it stops at a time limit (for queries a person typed),
+/// or as soon as the person asks to cancel (Ctrl-C in the REPL), through SQLite's progress
+/// handler, which SQLite calls every few thousand virtual-machine steps. A stopped statement
+/// fails with SQLITE_INTERRUPT and its transaction rolls back.
 final class QueryBudget: @unchecked Sendable {
-  let deadline: Date
+  let deadline: Date?
   private(set) var timedOut = false
 
-  init(seconds: Double) { deadline = Date(timeIntervalSinceNow: seconds) }
+  init(seconds: Double?) { deadline = seconds.map { Date(timeIntervalSinceNow: $0) } }
 
   /// Called by SQLite; true stops the statement.
   func shouldStop() -> Bool {
-    if Cancellation.requested { return true }
-    if Date() >= deadline {
+    if Cancellation.isRequested() { return true }
+    if let deadline, Date() >= deadline {
       timedOut = true
       return true
     }
@@ -38,10 +38,11 @@ final class QueryBudget: @unchecked Sendable {
   }
 }
 
-/// Set from a signal handler when the person presses Ctrl-C during a command; the command
-/// layer clears it before each command. Reading and writing a Bool is async-signal-safe.
+/// Whether the person asked to cancel the running command. The REPL points this at the
+/// flag its SIGINT handler sets (a C `sig_atomic_t`: nothing in Swift runs in the handler);
+/// elsewhere nothing cancels.
 public enum Cancellation {
-  nonisolated(unsafe) public static var requested = false
+  nonisolated(unsafe) public static var isRequested: @Sendable () -> Bool = { false }
 }
 
 extension Store {

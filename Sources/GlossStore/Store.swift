@@ -112,12 +112,20 @@ public final class Store: Sendable {
   }
 
   /// Runs `body` in one transaction: everything it commits lands together or not at all.
+  /// Ctrl-C in the REPL stops it at the next SQLite step; everything rolls back.
   public func write<T>(_ body: (WriteSession) throws -> T) throws -> T {
-    try queue.write { db in
-      let session = try WriteSession(db: db, local: local, now: wallClock)
-      let result = try body(session)
-      try session.finish()
-      return result
+    let budget = QueryBudget(seconds: nil)
+    do {
+      return try queue.write { db in
+        try budget.run(on: db.sqliteConnection) {
+          let session = try WriteSession(db: db, local: local, now: wallClock)
+          let result = try body(session)
+          try session.finish()
+          return result
+        }
+      }
+    } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
+      throw StoreError.cancelled
     }
   }
 

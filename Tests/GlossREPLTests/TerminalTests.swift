@@ -3,6 +3,23 @@ import Testing
 
 /// The REPL as a person meets it, on a real (tmux) terminal.
 @Suite(.serialized) struct TerminalTests {
+  @Test func ctrlCCancelsARunningQueryAndTheREPLGoesOn() throws {
+    let terminal = try TerminalSession()
+    try terminal.start()
+    try terminal.type(
+      "sql --time-limit 120 WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")
+    try terminal.press("Enter")
+    Thread.sleep(forTimeInterval: 1)
+    let start = Date()
+    try terminal.press("C-c")
+    try terminal.waitFor("gloss: cancelled")
+    #expect(Date().timeIntervalSince(start) < 5)
+    try terminal.type("sql SELECT 40 + 2 AS answer")
+    try terminal.press("Enter")
+    let screen = try terminal.waitFor("42")
+    #expect(!screen.contains("GLOSS-EXITED"))
+  }
+
   @Test func tabCompletesACommandAndListsSeveral() throws {
     let terminal = try TerminalSession()
     try terminal.start()

@@ -26,4 +26,15 @@ void gloss_line_editor_remember(gloss_line_editor *editor, const char *line);
 int gloss_line_editor_load_history(gloss_line_editor *editor, const char *path);
 int gloss_line_editor_save_history(gloss_line_editor *editor, const char *path);
 
+/* While a command runs, ^C is SIGINT again: these catch it into a flag that the command
+   polls (SQLite's progress handler), so ^C cancels the command instead of ending the REPL.
+   The handler only sets a sig_atomic_t. */
+void gloss_interrupts_catch(void);
+/* Unblocks SIGINT, SIGTERM, SIGHUP and SIGQUIT, which a parent may have left blocked (a
+   thread of a test runner, a service manager): Ctrl-C, closing the terminal and `kill` must
+   reach gloss. */
+void gloss_unblock_terminal_signals(void);
+void gloss_interrupts_release(void);
+int gloss_interrupted(void);
+
 #endif
