@@ -57,7 +57,7 @@ let package = Package(
     .target(
       name: "GlossFuzzTargets",
       dependencies: [
-        "GlossCore", "GlossImport", "GlossStore", "GlossBundle", .product(name: "Crypto", package: "swift-crypto"),
+        "GlossCore", "GlossImport", "GlossStore", "GlossBundle",
       ]
     ),
     // libFuzzer's driver over them, or a replayer of saved inputs when built without it.

@@ -54,12 +54,20 @@ public enum BundleFormat {
       "introductions": .array(introductions.map(\.json)),
       "operations": .int(Int64(operations.count)), "rawBytes": .int(Int64(raw.count)), "created": .int(Int64(created)),
     ])
-    let headerBytes = Array(header.canonical.utf8)
-    var bytes = magic
-    bytes += sender.publicKey
-    bytes += (0..<4).map { UInt8(truncatingIfNeeded: UInt32(headerBytes.count) >> (24 - 8 * $0)) }
+    return try frame(header: Array(header.canonical.utf8), body: body, signer: signer)
+  }
+
+  /// Frames a header and a body (§1): magic line, the signer's key, both lengths, header,
+  /// body, checksum and signature. The fuzz target frames its inputs with it, and a test
+  /// may name another magic line.
+  @_spi(Fuzzing) public static func frame(
+    header: [UInt8], body: [UInt8], signer: SigningIdentity, magic: [UInt8]? = nil
+  ) throws -> [UInt8] {
+    var bytes = magic ?? Self.magic
+    bytes += signer.publicKey
+    bytes += (0..<4).map { UInt8(truncatingIfNeeded: UInt32(header.count) >> (24 - 8 * $0)) }
     bytes += (0..<8).map { UInt8(truncatingIfNeeded: UInt64(body.count) >> (56 - 8 * $0)) }
-    bytes += headerBytes
+    bytes += header
     bytes += body
     let checksum = Array(SHA256.hash(data: bytes))
     bytes += checksum

@@ -56,7 +56,7 @@ struct BundleReader {
       parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy({ ("0"..."9").contains($0) }) }),
       let fileMajor = Int(parts[0])
     else {
-      throw fail(magic.count, "has a malformed version '\(Self.printable(version))'")
+      throw fail(magic.count, "has a malformed version '\(SafeText.escaped(version))'")
     }
     guard fileMajor == BundleFormat.major else {
       if fileMajor < BundleFormat.major {
@@ -217,7 +217,7 @@ struct BundleReader {
       else {
         throw fail(
           framing.headerStart,
-          "carries operations \(range.from)...\(range.to) of \(Self.printable(range.person)) (\(range.replica.short)) that \(Self.printable(range.person))'s key did not sign",
+          "carries operations \(range.from)...\(range.to) of \(SafeText.escaped(range.person)) (\(range.replica.short)) that \(SafeText.escaped(range.person))'s key did not sign",
           "do not trust this file: someone changed or forged those operations")
       }
     }
@@ -245,7 +245,4 @@ struct BundleReader {
       replica: replica, person: person, publicKey: key, from: UInt64(from), to: UInt64(to), previous: previous,
       head: head, signature: signature)
   }
-
-  /// Text from a file, safe to show: control characters escaped.
-  static func printable(_ text: String) -> String { SafeText.escaped(text) }
 }

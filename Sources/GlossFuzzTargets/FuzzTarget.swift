@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 @_spi(Fuzzing) import GlossBundle
 import GlossCore
@@ -52,14 +51,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     let split = bytes.firstIndex(of: 0) ?? bytes.endIndex
     let headerText = String(decoding: bytes[..<split], as: UTF8.self)
       .replacingOccurrences(of: "KEY", with: Hex.encode(identity.publicKey))
-    let header = Array(headerText.utf8)
     let body = split < bytes.endIndex ? Array(bytes[(split + 1)...]) : []
-    var file = Array("GLOSS BUNDLE 2.0\n".utf8) + identity.publicKey
-    file += (0..<4).map { UInt8(truncatingIfNeeded: UInt32(header.count) >> (24 - 8 * $0)) }
-    file += (0..<8).map { UInt8(truncatingIfNeeded: UInt64(body.count) >> (56 - 8 * $0)) }
-    file += header + body
-    let checksum = Array(SHA256.hash(data: file))
-    return file + checksum + (try! identity.sign(Array("gloss-bundle/2".utf8) + checksum))
+    return try! BundleFormat.frame(header: Array(headerText.utf8), body: body, signer: identity)
   }
 
   /// The listing parser reads files; each input is written to one scratch file.

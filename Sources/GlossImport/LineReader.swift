@@ -56,12 +56,6 @@ struct LineReader {
     return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
   }
 
-  /// The size the file system reports, for progress only.
-  static func reportedSize(_ handle: FileHandle) -> Int {
-    var status = stat()
-    return fstat(handle.fileDescriptor, &status) == 0 ? Int(status.st_size) : 0
-  }
-
   /// Calls `body` with each line, its 1-based number and the bytes read so far.
   mutating func forEachLine(_ body: (Substring, Int, Int) throws(ImportError) -> Void) throws(ImportError) {
     let handle = try Self.open(path)

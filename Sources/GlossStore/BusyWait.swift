@@ -8,11 +8,6 @@ final class BusyWait: @unchecked Sendable {
   static let maximumSeconds = 300.0
   static let noticeAfter = 1.0
 
-  /// What to do when a wait passes a second; by default a line on standard error.
-  nonisolated(unsafe) static var notice: @Sendable (String) -> Void = { message in
-    FileHandle.standardError.write(Data("gloss: \(message)\n".utf8))
-  }
-
   private var started = Date()
   private var noticed = false
 
@@ -27,7 +22,7 @@ final class BusyWait: @unchecked Sendable {
     guard waited < Self.maximumSeconds else { return false }
     if waited >= Self.noticeAfter, !noticed {
       noticed = true
-      Self.notice("waiting for another gloss writing this store…")
+      FileHandle.standardError.write(Data("gloss: waiting for another gloss writing this store…\n".utf8))
     }
     usleep(useconds_t(min(50_000, 1_000 * (tries + 1))))
     return true

@@ -66,9 +66,12 @@ struct PersonKeys {
       arguments: [person, Signature.fingerprint(of: key)]) ?? false
   }
 
-  /// Whether a key this store has not bound yet may speak for `person`.
+  /// Whether a key this store has not bound yet may speak for `person`, and why.
   enum Verdict {
-    case accepted
+    /// One of the person's keys introduced it.
+    case introduced
+    /// The user trusted it by fingerprint (`gloss peers trust`).
+    case trustedByFingerprint
     /// `person` is known and nothing vouches for this key.
     case impersonation(knownFingerprints: [String])
     /// `person` is new to this store.
@@ -76,9 +79,10 @@ struct PersonKeys {
   }
 
   func verdict(newKey key: [UInt8], claiming person: String) throws -> Verdict {
-    guard try isKnown(person) else { return try isPreTrusted(person, key) ? .accepted : .unknownPerson }
+    guard try isKnown(person) else { return try isPreTrusted(person, key) ? .trustedByFingerprint : .unknownPerson }
     let known = try keys(of: person)
-    if try known.contains(key) || isPreTrusted(person, key) { return .accepted }
+    if known.contains(key) { return .introduced }
+    if try isPreTrusted(person, key) { return .trustedByFingerprint }
     return .impersonation(knownFingerprints: known.map(Signature.fingerprint(of:)).sorted())
   }
 

@@ -8,10 +8,14 @@ import GRDBSQLite
 /// millisecond; more often would cost the write paths time for nothing). A stopped
 /// statement fails with SQLITE_INTERRUPT and its transaction rolls back.
 final class QueryBudget: @unchecked Sendable {
+  let seconds: Double?
   let deadline: Date?
   private(set) var timedOut = false
 
-  init(seconds: Double?) { deadline = seconds.map { Date(timeIntervalSinceNow: $0) } }
+  init(seconds: Double?) {
+    self.seconds = seconds
+    deadline = seconds.map { Date(timeIntervalSinceNow: $0) }
+  }
 
   /// Called by SQLite; true stops the statement.
   func shouldStop() -> Bool {
@@ -23,8 +27,9 @@ final class QueryBudget: @unchecked Sendable {
     return false
   }
 
-  /// Runs `body` with this budget installed on `connection`, removing it afterwards.
-  func run<T>(on connection: OpaquePointer?, _ body: () throws -> T) rethrows -> T {
+  /// Runs `body` with this budget installed on `connection`, removing it afterwards. An
+  /// interrupted statement's error becomes the person's words: cancelled, or the limit.
+  func run<T>(on connection: OpaquePointer?, _ body: () throws -> T) throws -> T {
     let context = Unmanaged.passRetained(self)
     sqlite3_progress_handler(
       connection, 65_536,
@@ -35,7 +40,11 @@ final class QueryBudget: @unchecked Sendable {
       sqlite3_progress_handler(connection, 0, nil, nil)
       context.release()
     }
-    return try body()
+    do {
+      return try body()
+    } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
+      throw timedOut ? StoreError.timeLimit(seconds ?? 0) : StoreError.cancelled
+    }
   }
 }
 
@@ -53,11 +62,7 @@ extension Store {
   /// `read`, bounded by `queryTimeLimit` and by Ctrl-C: for queries a person typed.
   public func boundedRead<T>(seconds: Double = Store.queryTimeLimit, _ body: (StoreReader) throws -> T) throws -> T {
     let budget = QueryBudget(seconds: seconds)
-    do {
-      return try queue.read { db in try budget.run(on: db.sqliteConnection) { try body(StoreReader(db: db)) } }
-    } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
-      throw budget.timedOut ? StoreError.timeLimit(seconds) : StoreError.cancelled
-    }
+    return try queue.read { db in try budget.run(on: db.sqliteConnection) { try body(StoreReader(db: db)) } }
   }
 }
 

@@ -60,7 +60,7 @@ extension Store {
     var rows: [[DatabaseValue]] = []
     var bytes = 0
     let budget = QueryBudget(seconds: seconds)
-    let code = budget.run(on: connection) { () -> Int32 in
+    let code = try budget.run(on: connection) { () -> Int32 in
       while true {
         let step = sqlite3_step(statement)
         guard step == SQLITE_ROW else { return step }

@@ -52,10 +52,11 @@ public final class Store: Sendable {
       // Opening to read writes nothing: migrations and the identity are written only
       // when missing, so a reader never takes the write lock another process may hold.
       let migrator = Schema.migrator
-      if try !queue.read({ db in try migrator.hasCompletedMigrations(db) }) { try migrator.migrate(queue) }
-      if let existing = try queue.read({ db in try Self.loadIdentity(db) }) {
+      if let existing = try queue.read({ db in try migrator.hasCompletedMigrations(db) ? Self.loadIdentity(db) : nil })
+      {
         local = existing
       } else {
+        try migrator.migrate(queue)
         local = try queue.write { db in try Self.loadIdentity(db) ?? Self.createIdentity(db, person: person) }
       }
       try refreshDueStatuses()
@@ -115,17 +116,13 @@ public final class Store: Sendable {
   /// Ctrl-C in the REPL stops it at the next SQLite step; everything rolls back.
   public func write<T>(_ body: (WriteSession) throws -> T) throws -> T {
     let budget = QueryBudget(seconds: nil)
-    do {
-      return try queue.write { db in
-        try budget.run(on: db.sqliteConnection) {
-          let session = try WriteSession(db: db, local: local, now: wallClock)
-          let result = try body(session)
-          try session.finish()
-          return result
-        }
+    return try queue.write { db in
+      try budget.run(on: db.sqliteConnection) {
+        let session = try WriteSession(db: db, local: local, now: wallClock)
+        let result = try body(session)
+        try session.finish()
+        return result
       }
-    } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
-      throw StoreError.cancelled
     }
   }
 

@@ -112,10 +112,9 @@ extension Store {
       let name = SafeText.escaped(person)
       let fingerprint = Signature.fingerprint(of: key)
       switch try keys.verdict(newKey: key, claiming: person) {
-      case .accepted:
-        if try person == keys.local.person && keys.isPreTrusted(person, key) && !keys.keys(of: person).contains(key) {
-          ownNewDevices.append(key)
-        }
+      case .introduced: break
+      case .trustedByFingerprint:
+        if person == keys.local.person { ownNewDevices.append(key) }
       case .impersonation(let known):
         throw impersonation(file: file, name: name, fingerprint: fingerprint, known: known, ofThisStore: false)
       case .unknownPerson:

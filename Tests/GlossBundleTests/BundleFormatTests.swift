@@ -1,9 +1,8 @@
-import Crypto
 import Foundation
 import GlossCore
 import Testing
 
-@testable import GlossBundle
+@_spi(Fuzzing) @testable import GlossBundle
 
 /// A small signed bundle: alice's five operations of every kind.
 struct SampleBundle {
@@ -75,13 +74,8 @@ struct SampleBundle {
     else { throw BundleError(file: "", problem: "", remedy: "") }
     change(&header)
     let body = bytes[(headerStart + headerLength)..<(bytes.count - 96)]
-    let newHeader = Array(JSONValue.object(header).canonical.utf8)
-    var result =
-      magic + alice.publicKey + (0..<4).map { UInt8(truncatingIfNeeded: UInt32(newHeader.count) >> (24 - 8 * $0)) }
-    result += (0..<8).map { UInt8(truncatingIfNeeded: UInt64(body.count) >> (56 - 8 * $0)) }
-    result += newHeader + body
-    let checksum = Array(SHA256.hash(data: result))
-    return result + checksum + (try alice.sign(BundleFormat.signatureContext + checksum))
+    return try BundleFormat.frame(
+      header: Array(JSONValue.object(header).canonical.utf8), body: Array(body), signer: alice, magic: magic)
   }
 }
 

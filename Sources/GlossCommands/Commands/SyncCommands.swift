@@ -189,32 +189,27 @@ struct SyncDirCommand: ParsableCommand {
       .filter { $0.hasSuffix(".gloss") && !$0.hasPrefix(".") && $0 != own }.sorted()
     let names = try store.personNames()
     // A file may depend on another (a new device introduced in a teammate's file), so
-    // passes repeat while any file goes in; what still fails is reported once.
-    var failures: [String: any Error] = [:]
+    // passes repeat while any file goes in; what the last pass refused is reported once.
+    var refused: [(name: String, error: any Error)] = []
     var progressed = true
     while progressed, !remaining.isEmpty {
       progressed = false
-      var next: [String] = []
+      refused = []
       for name in remaining {
         let file = (path as NSString).appendingPathComponent(name)
         do {
           for result in try store.importBundles([file], trust: trust, followLinks: false) {
             output.line(SyncImportCommand.summary(result, names: names))
           }
-          failures[name] = nil
           progressed = true
         } catch {
-          failures[name] = error
-          next.append(name)
+          refused.append((name, error))
         }
       }
-      remaining = next
+      remaining = refused.map(\.name)
     }
-    for name in remaining {
-      let reason =
-        failures[name].map { error in
-          (error as? BundleError)?.description ?? "\(SafeText.escaped(name)): \(error)"
-        } ?? ""
+    for (name, error) in refused {
+      let reason = (error as? BundleError)?.description ?? "\(SafeText.escaped(name)): \(error)"
       FileHandle.standardError.write(Data("gloss: skipped \(reason)\n".utf8))
     }
     let result = try store.exportBundle(to: (path as NSString).appendingPathComponent(own), peer: nil)
