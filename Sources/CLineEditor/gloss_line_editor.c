@@ -136,22 +136,21 @@ int gloss_line_editor_save_history(gloss_line_editor *editor, const char *path) 
 }
 
 static volatile sig_atomic_t interrupted;
-static struct sigaction previous_interrupt;
+static const int caught_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define CAUGHT_COUNT (sizeof caught_signals / sizeof caught_signals[0])
+static struct sigaction previous_actions[CAUGHT_COUNT];
 static struct termios previous_modes;
 static int modes_saved;
 
-static void on_interrupt(int signal_number) {
-  (void)signal_number;
-  interrupted = 1;
-}
+static void on_signal(int signal_number) { interrupted = signal_number; }
 
 void gloss_interrupts_catch(void) {
   struct sigaction action;
   memset(&action, 0, sizeof action);
-  action.sa_handler = on_interrupt;
+  action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
   interrupted = 0;
-  sigaction(SIGINT, &action, &previous_interrupt);
+  for (size_t i = 0; i < CAUGHT_COUNT; i++) sigaction(caught_signals[i], &action, &previous_actions[i]);
   /* libedit may leave the terminal without ISIG after a line; ^C must be a signal now. */
   modes_saved = tcgetattr(STDIN_FILENO, &previous_modes) == 0;
   if (modes_saved) {
@@ -161,11 +160,13 @@ void gloss_interrupts_catch(void) {
   }
 }
 
-void gloss_interrupts_release(void) {
+int gloss_interrupts_release(void) {
   if (modes_saved) tcsetattr(STDIN_FILENO, TCSANOW, &previous_modes);
   modes_saved = 0;
-  sigaction(SIGINT, &previous_interrupt, NULL);
+  for (size_t i = 0; i < CAUGHT_COUNT; i++) sigaction(caught_signals[i], &previous_actions[i], NULL);
+  int caught = interrupted;
   interrupted = 0;
+  return caught;
 }
 
 int gloss_interrupted(void) { return interrupted; }

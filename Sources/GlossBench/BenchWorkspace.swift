@@ -31,10 +31,17 @@ struct BenchWorkspace {
     return path
   }
 
+  /// Makes an empty store with `gloss init`: only init creates one.
+  func create(store path: String) throws {
+    let result = Measure.run([gloss, "init", "--name", "bench", "--store", path])
+    guard result.status == 0 else { fatalError("gloss init --store \(path) failed") }
+  }
+
   /// A store holding `count` synthetic records, imported through `gloss import`.
   func store(count: Int) throws -> String {
     let path = folder + "/store-\(count).sqlite"
     if !FileManager.default.fileExists(atPath: path) {
+      try create(store: path)
       let result = Measure.run([gloss, "import", try listing(count: count), "--store", path])
       guard result.status == 0 else { fatalError("building the \(count)-record store failed") }
     }

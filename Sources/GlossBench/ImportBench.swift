@@ -21,6 +21,7 @@ struct ImportBench {
     for run in 1...runs {
       let store = workspace.folder + "/import-\(run).sqlite"
       workspace.remove(store)
+      try workspace.create(store: store)
       let gloss = Measure.run([workspace.gloss, "import", listing, "--store", store])
       guard gloss.status == 0 else { fatalError("gloss import failed with status \(gloss.status)") }
       glossTimes.append(gloss.seconds)

@@ -13,6 +13,11 @@ public final class CommandContext: @unchecked Sendable {
   public var colorAllowed = true
   /// Put before error messages, e.g. "line 3: " when running a script.
   public var errorPrefix = ""
+  /// The REPL's `\x`: tables print one field per line, for records too wide for a row.
+  public var expanded = false
+  /// The REPL's `.output FILE`: results go to a file, so no terminal width, colour or
+  /// indented JSON applies.
+  public var redirected = false
   private var stores: [String: Store] = [:]
 
   public init(output: Output = Output(), mode: OutputMode? = nil, interactive: Bool = false) {
@@ -27,10 +32,11 @@ public final class CommandContext: @unchecked Sendable {
   /// The store a command opened last, to name in an error that has no better subject.
   public private(set) var lastStorePath: String?
 
-  public func store(at path: String, person: String? = nil) throws -> Store {
+  /// The store at `path`, opened once per context. Only `init` passes `create`.
+  public func store(at path: String, person: String? = nil, create: Bool = false) throws -> Store {
     lastStorePath = path
     if let store = stores[path] { return store }
-    let store = try Store(path: path, person: person)
+    let store = try Store(path: path, person: person, create: create)
     stores[path] = store
     return store
   }

@@ -49,6 +49,20 @@ public struct GlossCommand: ParsableCommand {
     return names.sorted()
   }
 
+  /// Commands that only read the store. When Ctrl-C lands after such a command's queries
+  /// finished but before its output was shown, the output is dropped: the person asked to
+  /// stop. A write that finished is never reported as cancelled.
+  public static func isReadOnly(_ words: [String]) -> Bool {
+    guard let first = words.first else { return true }
+    switch first {
+    case "list", "search", "show", "tags", "notes", "conflicts", "dump", "log", "clock", "sql": return true
+    case "status": return words.dropFirst().filter { !$0.hasPrefix("-") }.count <= 1
+    case "sync": return words.count > 1 && words[1] == "status"
+    case "peers": return words.count == 1 || words[1].hasPrefix("-")
+    default: return false
+    }
+  }
+
   /// Commands whose lines stay out of the REPL's history: a fingerprint being trusted is
   /// the sort of thing that should be typed, not recalled from a shared account's history.
   public static func isSecret(_ words: [String]) -> Bool {

@@ -1,5 +1,6 @@
 import Foundation
 import GlossCore
+import GlossStore
 
 /// How tabular results are printed: the REPL's `.mode`, or `--json` / `--csv` on the CLI.
 public enum OutputMode: String, CaseIterable, Sendable {
@@ -10,6 +11,8 @@ public enum OutputMode: String, CaseIterable, Sendable {
 /// collects it so that it can page what does not fit the screen.
 public final class Output: @unchecked Sendable {
   private var buffer: [String]?
+  /// Indent JSON for a person reading it (the REPL on a terminal); pipes get one line.
+  public var prettyJSON = false
   public init(collecting: Bool = false) { buffer = collecting ? [] : nil }
 
   public func line(_ text: String = "") {
@@ -20,7 +23,9 @@ public final class Output: @unchecked Sendable {
     }
   }
 
-  public func json(_ value: JSONValue) { line(value.canonical) }
+  public func json(_ value: JSONValue) {
+    line(prettyJSON && !CommandContext.current.redirected ? value.indented : value.canonical)
+  }
 
   public func take() -> [String] {
     defer { buffer = [] }
@@ -32,14 +37,21 @@ public final class Output: @unchecked Sendable {
 public struct TextTable {
   public var headers: [String]
   public var rows: [[String]]
-  /// The column that gives up width first when the table is too wide.
-  public var flexibleColumn: Int?
+  /// The column people read a row for (a title, a note's text): when the table is too
+  /// wide, the other columns are shortened first, and this one gets all the room left.
+  public var mainColumn: Int?
+  /// Columns never shortened: identifiers people type back, years.
+  public var fixedColumns: Set<Int>
 
-  public init(headers: [String], rows: [[String]], flexibleColumn: Int? = nil) {
+  public init(headers: [String], rows: [[String]], mainColumn: Int? = nil, fixedColumns: Set<Int> = [0]) {
     self.headers = headers
     self.rows = rows
-    self.flexibleColumn = flexibleColumn
+    self.mainColumn = mainColumn
+    self.fixedColumns = fixedColumns
   }
+
+  /// A shortened column keeps at least this many columns (or its header's width).
+  static let shortestColumn = 10
 
   public func render(_ mode: OutputMode, width: Int?, color: Bool) -> [String] {
     switch mode {
@@ -49,7 +61,10 @@ public struct TextTable {
         JSONValue.object(
           Dictionary(uniqueKeysWithValues: zip(headers.map { $0.lowercased() }, row.map(JSONValue.string))))
       }
-      return [JSONValue.array(objects).canonical]
+      let array = JSONValue.array(objects)
+      let output = CommandContext.current.output
+      return [output.prettyJSON && !CommandContext.current.redirected ? array.indented : array.canonical]
+    case .table where CommandContext.current.expanded: return expandedRecords(color: color)
     case .table: return table(width: width, color: color)
     }
   }
@@ -59,6 +74,22 @@ public struct TextTable {
     return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 
+  /// psql's expanded display: each row a block of `HEADER  value` lines.
+  private func expandedRecords(color: Bool) -> [String] {
+    let labelWidth = headers.map(Terminal.displayWidth).max() ?? 0
+    var lines: [String] = []
+    for (index, row) in rows.enumerated() {
+      lines.append(
+        Style.bold.apply("-[ \(index + 1) ]" + String(repeating: "-", count: max(4, labelWidth)), enabled: color))
+      for (header, cell) in zip(headers, row) {
+        let padding = String(repeating: " ", count: labelWidth - Terminal.displayWidth(header))
+        lines.append(
+          Style.bold.apply(header, enabled: color) + padding + "  " + cell.replacingOccurrences(of: "\n", with: " "))
+      }
+    }
+    return lines
+  }
+
   private func table(width: Int?, color: Bool) -> [String] {
     var widths = headers.indices.map { column in
       ([headers[column]] + rows.map { $0[column] }).map(Terminal.displayWidth).max() ?? 0
@@ -66,9 +97,10 @@ public struct TextTable {
     let gap = 2
     if let width {
       var total = widths.reduce(0, +) + gap * (widths.count - 1)
-      let order = ([flexibleColumn].compactMap { $0 }) + widths.indices.sorted { widths[$0] > widths[$1] }
-      for column in order where total > width {
-        let floor = min(widths[column], max(Terminal.displayWidth(headers[column]), 8))
+      let others = widths.indices.filter { $0 != mainColumn && !fixedColumns.contains($0) }
+        .sorted { widths[$0] > widths[$1] }
+      for column in others + [mainColumn].compactMap({ $0 }) where total > width {
+        let floor = min(widths[column], max(Terminal.displayWidth(headers[column]), Self.shortestColumn))
         let cut = min(total - width, widths[column] - floor)
         widths[column] -= cut
         total -= cut
@@ -86,6 +118,12 @@ public struct TextTable {
       return line
     }
     let header = format(headers)
-    return [Style.bold.apply(header, enabled: color)] + rows.map(format)
+    var lines = [Style.bold.apply(header, enabled: color)]
+    for (index, row) in rows.enumerated() {
+      // Ctrl-C: stop laying out a long table; the REPL drops a cancelled command's output.
+      if index % 1_024 == 1_023, Cancellation.isRequested() { break }
+      lines.append(format(row))
+    }
+    return lines
   }
 }

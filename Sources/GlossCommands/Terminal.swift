@@ -10,14 +10,14 @@ public enum Terminal {
 
   /// The width of the terminal on standard output, or nil when it is not a terminal.
   public static func width() -> Int? {
-    guard isTerminal(STDOUT_FILENO) else { return nil }
+    guard isTerminal(STDOUT_FILENO), !CommandContext.current.redirected else { return nil }
     var size = winsize()
     if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
     return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 80
   }
 
   public static func height() -> Int? {
-    guard isTerminal(STDOUT_FILENO) else { return nil }
+    guard isTerminal(STDOUT_FILENO), !CommandContext.current.redirected else { return nil }
     var size = winsize()
     if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 { return Int(size.ws_row) }
     return ProcessInfo.processInfo.environment["LINES"].flatMap(Int.init) ?? 24
@@ -26,7 +26,8 @@ public enum Terminal {
   /// Colour only on a terminal, and never when `NO_COLOR` is set (https://no-color.org).
   public static var colorEnabled: Bool {
     let environment = ProcessInfo.processInfo.environment
-    return CommandContext.current.colorAllowed && isTerminal(STDOUT_FILENO) && (environment["NO_COLOR"] ?? "").isEmpty
+    return CommandContext.current.colorAllowed && !CommandContext.current.redirected && isTerminal(STDOUT_FILENO)
+      && (environment["NO_COLOR"] ?? "").isEmpty
       && environment["TERM"] != "dumb"
   }
 

@@ -17,6 +17,42 @@ public indirect enum JSONValue: Hashable, Sendable {
     return out
   }
 
+  /// The canonical form laid out for a person: two-space indentation, one member per
+  /// line, keys in the same order. Empty arrays and objects stay on one line.
+  public var indented: String {
+    var out = ""
+    writeIndented(to: &out, depth: 0)
+    return out
+  }
+
+  private func writeIndented(to out: inout String, depth: Int) {
+    let inner = String(repeating: "  ", count: depth + 1)
+    let closing = String(repeating: "  ", count: depth)
+    switch self {
+    case .array(let values) where !values.isEmpty:
+      out += "[\n"
+      for (index, value) in values.enumerated() {
+        out += inner
+        value.writeIndented(to: &out, depth: depth + 1)
+        out += index < values.count - 1 ? ",\n" : "\n"
+      }
+      out += closing + "]"
+    case .object(let members) where !members.isEmpty:
+      out += "{\n"
+      let keys = members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+      for (index, key) in keys.enumerated() {
+        out += inner
+        Self.writeString(key, to: &out)
+        out += ": "
+        members[key]!.writeIndented(to: &out, depth: depth + 1)
+        out += index < keys.count - 1 ? ",\n" : "\n"
+      }
+      out += closing + "}"
+    default:
+      write(to: &out)
+    }
+  }
+
   public func write(to out: inout String) {
     switch self {
     case .null: out += "null"

@@ -113,6 +113,15 @@ public enum RecordField: String, CaseIterable, Sendable, Comparable {
 
   public static func < (lhs: RecordField, rhs: RecordField) -> Bool { lhs.rawValue < rhs.rawValue }
 
+  /// What a value of this field must look like, for the message when `parse` fails.
+  public var expectation: String {
+    switch self {
+    case .year: "year must be a number, like 2017 (or empty to clear it)"
+    case .etAl, .pubmed, .freeFullText: "\(rawValue) must be true or false"
+    default: "\(rawValue) takes any text"
+    }
+  }
+
   /// Parses a value typed by a person (`gloss set ID year 2017`).
   public func parse(_ text: String) -> JSONValue? {
     switch self {

@@ -9,10 +9,10 @@ struct Completer {
   let store: () -> Store?
 
   /// REPL-only words, beside the commands.
-  static let shellWords = ["help", "quit", "exit", ".mode", ".pager"]
+  static let shellWords = REPL.shellWords + REPL.metaWords
 
   enum Expect {
-    case record, tag, note, status, field, conflict, file, person, query, command, mode, onOff, nothing
+    case record, tag, note, status, field, conflict, file, person, peer, query, command, mode, onOff, nothing
   }
 
   /// What each command's positional arguments are, in order; the last repeats.
@@ -22,34 +22,58 @@ struct Completer {
     "status": [.record, .status, .nothing], "set": [.record, .field, .nothing], "note-edit": [.note, .nothing],
     "note-delete": [.note, .nothing], "resolve": [.conflict, .nothing], "import": [.file],
     "sync import": [.file], "sync export": [.file, .nothing], "sync dir": [.file, .nothing],
-    "peers trust": [.person, .nothing], "list": [.query], "search": [.query], "help": [.command],
-    ".mode": [.mode, .nothing], ".pager": [.onOff, .nothing], "init": [.nothing], "tags": [.nothing],
+    "peers trust": [.peer, .nothing], "list": [.query], "search": [.query], "help": [.command],
+    ".mode": [.mode, .nothing], ".pager": [.onOff, .nothing], "\\x": [.onOff, .nothing],
+    ".output": [.file, .nothing], "\\o": [.file, .nothing], ".read": [.file, .nothing], "\\i": [.file, .nothing],
+    "init": [.nothing], "tags": [.nothing],
     "dump": [.nothing], "clock": [.nothing], "sql": [.nothing],
   ]
 
   /// Options whose next word is their value, and what that value is.
   static let optionValues: [String: Expect] = [
-    "--store": .file, "--to": .person, "--limit": .nothing, "--quote": .nothing, "--keep": .nothing,
+    "--store": .file, "--to": .peer, "--limit": .nothing, "--quote": .nothing, "--keep": .nothing,
     "--value": .nothing, "--name": .nothing,
   ]
 
-  /// The text to insert and, when several candidates remain, the listing to print.
+  /// The text to insert and, when several candidates remain, the listing to print. The
+  /// line is split as the REPL will split it, so a word may be inside quotes; what is
+  /// inserted is quoted or escaped to match.
   func complete(_ beforeCursor: String) -> (insert: String, listing: String?) {
-    var words = beforeCursor.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-    let current = beforeCursor.last.map { $0 == " " } ?? true ? "" : (words.popLast() ?? "")
+    // A psql-style meta command's backslash is part of its name, not an escape.
+    let line = beforeCursor.hasPrefix("\\") ? "\\" + beforeCursor : beforeCursor
+    var (words, current, openQuote) = Tokenizer.partial(line)
     if words.first == "gloss" { words.removeFirst() }
     let candidates = self.candidates(words: words, current: current)
     let matches = Array(Set(candidates.filter { $0.lowercased().hasPrefix(current.lowercased()) })).sorted()
     guard !matches.isEmpty else { return ("", nil) }
     if matches.count == 1 {
       let match = matches[0]
-      let rest = String(match.dropFirst(current.count))
+      let rest = Self.escaped(String(match.dropFirst(current.count)), inside: openQuote)
       let endsWord = !match.hasSuffix("/") && !match.hasSuffix(":")
-      return (rest + (endsWord ? " " : ""), nil)
+      return (rest + (endsWord ? (openQuote.map(String.init) ?? "") + " " : ""), nil)
     }
     let common = Self.commonPrefix(matches)
-    if common.count > current.count { return (String(common.dropFirst(current.count)), nil) }
+    if common.count > current.count {
+      return (Self.escaped(String(common.dropFirst(current.count)), inside: openQuote), nil)
+    }
     return ("", Self.columns(matches.map { Self.display($0) }, width: Terminal.width() ?? 80))
+  }
+
+  /// Completed text as it must be typed where the cursor is: inside '…' as it is (a name
+  /// with ' cannot be completed there), inside "…" with " and \ escaped, and outside
+  /// quotes with white space, quotes and backslashes escaped.
+  static func escaped(_ text: String, inside quote: Character?) -> String {
+    var out = ""
+    for character in text {
+      switch quote {
+      case "'": out.append(character)
+      case "\"": if character == "\"" || character == "\\" { out.append("\\") }; out.append(character)
+      default:
+        if character.isWhitespace || "'\"\\".contains(character) { out.append("\\") }
+        out.append(character)
+      }
+    }
+    return out
   }
 
   /// File candidates list only the last path component, as shells do.
@@ -60,7 +84,7 @@ struct Completer {
   }
 
   func candidates(words: [String], current: String) -> [String] {
-    if words.isEmpty { return GlossCommand.commandNames + ["sql"] + Self.shellWords }
+    if words.isEmpty { return GlossCommand.commandNames + Self.shellWords }
     var path = [words[0]]
     var rest = Array(words.dropFirst())
     let groups = GlossCommand.subcommandNames(of: words[0])
@@ -101,8 +125,11 @@ struct Completer {
       let peers = (try? store?.peers().map(\.person)) ?? []
       let persons = (try? store?.read { try $0.persons() }) ?? []
       return peers + persons
+    case .peer:
+      // Trusting a key or exporting for someone is about others: never yourself.
+      return values(.person, current: current).filter { $0 != store?.local.person }
     case .file: return Self.paths(current)
-    case .command: return GlossCommand.commandNames + ["sql"]
+    case .command: return GlossCommand.commandNames
     case .mode: return OutputMode.allCases.map(\.rawValue)
     case .onOff: return ["on", "off"]
     case .query: return queryValues(current)
@@ -110,9 +137,10 @@ struct Completer {
     }
   }
 
-  /// Inside a query: field names, then the values of `tag:`, `status:`, `read-by:`, `has:`.
+  /// Inside a query: field names, then the values of `tag:`, `status:`, `read-by:`, `has:`,
+  /// after any `(` and `-` that open or negate a group.
   func queryValues(_ current: String) -> [String] {
-    let negation = current.hasPrefix("-") ? "-" : ""
+    let negation = String(current.prefix { $0 == "(" || $0 == "-" })
     let word = current.dropFirst(negation.count)
     guard let colon = word.firstIndex(of: ":") else {
       return QueryParser.fieldNames.sorted().map { negation + $0 + ":" }
@@ -131,7 +159,7 @@ struct Completer {
   }
 
   static func paths(_ current: String) -> [String] {
-    let expanded = current.hasPrefix("~") ? NSHomeDirectory() + current.dropFirst() : current
+    let expanded = current.hasPrefix("~") ? Tokenizer.home + current.dropFirst() : current
     let folder: String
     let stem: String
     if let slash = expanded.lastIndex(of: "/") {
@@ -142,7 +170,7 @@ struct Completer {
       stem = expanded
     }
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
-    let shownFolder = current.hasPrefix("~") ? "~" + folder.dropFirst(NSHomeDirectory().count) : folder
+    let shownFolder = current.hasPrefix("~") ? "~" + folder.dropFirst(Tokenizer.home.count) : folder
     return entries.filter { $0.hasPrefix(stem) && (!$0.hasPrefix(".") || stem.hasPrefix(".")) }.map { name in
       var isDirectory: ObjCBool = false
       FileManager.default.fileExists(atPath: (folder.isEmpty ? "" : folder) + name, isDirectory: &isDirectory)

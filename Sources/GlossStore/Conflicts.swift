@@ -81,8 +81,16 @@ extension StoreReader {
 
 }
 
+extension StoreError {
+  /// `resolve` on a register with one value would write an operation that changes nothing.
+  static func notInConflict(_ target: String, how: String) -> StoreError {
+    StoreError("\(target) is not in conflict: it holds one value; gloss conflicts lists what is, and \(how) changes it")
+  }
+}
+
 extension WriteSession {
-  /// Resolves a conflict with one operation that supersedes every value in the register:
+  /// Resolves a conflict with one operation that supersedes every value in the register
+  /// (a register holding one value is refused: there is nothing to resolve):
   /// keep the Nth value listed by `gloss conflicts` (1-based), or write a new one.
   public func resolve(_ target: String, keep: Int?, value: String?) throws -> Op {
     if let dot = target.lastIndex(of: ".") {
@@ -92,6 +100,10 @@ extension WriteSession {
           "unknown field in '\(target)'; fields are \(RecordField.allCases.map(\.rawValue).joined(separator: ", "))")
       }
       let register = try reader.fieldRegister(record: record, field: field)
+      guard register.isConflicted else {
+        throw StoreError.notInConflict(
+          "\(record.id).\(field.rawValue)", how: "gloss set \(record.id) \(field.rawValue) VALUE")
+      }
       let chosen: JSONValue
       if let keep {
         let values = register.distinctValues
@@ -110,6 +122,7 @@ extension WriteSession {
     }
     let note = try reader.resolveNote(target)
     let register = try reader.noteRegister(note)
+    guard register.isConflicted else { throw StoreError.notInConflict(note.id, how: "gloss note-edit \(note.id) TEXT") }
     let body: OperationBody
     if let keep {
       let values = register.distinctValues

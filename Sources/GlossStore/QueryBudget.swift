@@ -68,6 +68,7 @@ extension Store {
 
 extension StoreError {
   public static let cancelled = StoreError("cancelled")
+  public static let cancelledWrite = StoreError("cancelled; nothing was written")
 
   static func timeLimit(_ seconds: Double) -> StoreError {
     StoreError(

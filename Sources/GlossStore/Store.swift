@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import GlossCore
 
 /// This store's own replica: who writes here.
@@ -23,11 +24,14 @@ public final class Store: Sendable {
     UInt64(max(0, Date().timeIntervalSince1970 * 1000))
   }
 
-  /// Opens the store at `path`, creating it (and its replica identity, for `person`) when
-  /// it does not exist yet. `person` is ignored for an existing store.
-  public init(path: String, person: String? = nil, wallClock: @escaping @Sendable () -> UInt64 = Store.systemClock)
-    throws
-  {
+  /// Opens the store at `path`. With `create`, a store that does not exist yet is made,
+  /// with a replica identity for `person` (ignored for an existing store); without it, only
+  /// an existing Gloss store opens, so a mistyped path is an error, never a new empty store.
+  /// A SQLite database of another program is never touched.
+  public init(
+    path: String, person: String? = nil, create: Bool = true,
+    wallClock: @escaping @Sendable () -> UInt64 = Store.systemClock
+  ) throws {
     self.path = path
     self.wallClock = wallClock
     var configuration = Configuration()
@@ -36,8 +40,9 @@ public final class Store: Sendable {
     configuration.busyMode = .callback { tries in busyWait.shouldRetry(tries) }
     configuration.foreignKeysEnabled = false
     if path != ":memory:" {
+      if !create, !FileManager.default.fileExists(atPath: path) { throw StoreError.noStore(path) }
       let folder = (path as NSString).deletingLastPathComponent
-      if !folder.isEmpty {
+      if create, !folder.isEmpty {
         do {
           try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
@@ -46,23 +51,66 @@ public final class Store: Sendable {
       }
     }
     do {
+      // Every store gloss writes is in WAL mode; a database in the legacy journal mode is
+      // surveyed read-only first, because opening it in WAL mode would rewrite its header.
+      if path != ":memory:", Self.hasLegacyJournal(path) {
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        if case .foreign = try DatabaseQueue(path: path, configuration: readOnly).read(Self.survey) {
+          throw StoreError.foreign(path)
+        }
+      }
       queue =
         try path == ":memory:"
         ? DatabaseQueue(configuration: configuration) : DatabaseQueue(path: path, configuration: configuration)
       // Opening to read writes nothing: migrations and the identity are written only
       // when missing, so a reader never takes the write lock another process may hold.
-      let migrator = Schema.migrator
-      if let existing = try queue.read({ db in try migrator.hasCompletedMigrations(db) ? Self.loadIdentity(db) : nil })
-      {
+      switch try queue.read(Self.survey) {
+      case .ready(let existing):
         local = existing
-      } else {
-        try migrator.migrate(queue)
+      case .foreign:
+        throw StoreError.foreign(path)
+      case .empty where !create:
+        throw StoreError.noStore(path)
+      case .empty, .unfinished:
+        try Schema.migrator.migrate(queue)
         local = try queue.write { db in try Self.loadIdentity(db) ?? Self.createIdentity(db, person: person) }
       }
       try refreshDueStatuses()
     } catch let error as DatabaseError {
       throw StoreError.from(error, path: path)
     }
+  }
+
+  /// Whether `path` is an SQLite database in the rollback-journal mode (header bytes 18
+  /// and 19 are 1; WAL mode sets them to 2).
+  private static func hasLegacyJournal(_ path: String) -> Bool {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+    defer { try? handle.close() }
+    guard let header = try? handle.read(upToCount: 20), header.count == 20 else { return false }
+    return header.prefix(16) == Data("SQLite format 3\u{0}".utf8) && header[18] == 1
+  }
+
+  /// What a file holds before it is opened as a store.
+  private enum Survey {
+    /// A Gloss store with every migration applied and an identity.
+    case ready(LocalReplica)
+    /// A Gloss store that an older gloss wrote, or whose creation was cut short.
+    case unfinished
+    /// Nothing yet: an empty or new file.
+    case empty
+    /// Tables, but none of Gloss's: another program's database.
+    case foreign
+  }
+
+  private static func survey(_ db: Database) throws -> Survey {
+    let migrator = Schema.migrator
+    if try db.tableExists("grdb_migrations") {
+      if try migrator.hasCompletedMigrations(db), let identity = try loadIdentity(db) { return .ready(identity) }
+      return .unfinished
+    }
+    let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+    return tables == 0 ? .empty : .foreign
   }
 
   private static func loadIdentity(_ db: Database) throws -> LocalReplica? {
@@ -115,15 +163,46 @@ public final class Store: Sendable {
   /// Runs `body` in one transaction: everything it commits lands together or not at all.
   /// Ctrl-C in the REPL stops it at the next SQLite step; everything rolls back.
   public func write<T>(_ body: (WriteSession) throws -> T) throws -> T {
+    defer { truncateLogIfLarge() }
     let budget = QueryBudget(seconds: nil)
-    return try queue.write { db in
-      try budget.run(on: db.sqliteConnection) {
-        let session = try WriteSession(db: db, local: local, now: wallClock)
-        let result = try body(session)
-        try session.finish()
-        return result
+    do {
+      return try queue.write { db in
+        try budget.run(on: db.sqliteConnection) {
+          let session = try WriteSession(db: db, local: local, now: wallClock)
+          let result = try body(session)
+          try session.finish()
+          return result
+        }
       }
+    } catch let error as StoreError where error == .cancelled {
+      throw StoreError.cancelledWrite
     }
+  }
+
+  /// A write-ahead log past this size is checkpointed and truncated after the write.
+  static let largeLogBytes = 16 << 20
+
+  /// After a large write (an import), copies the write-ahead log into the database and
+  /// truncates it to nothing. Otherwise the log keeps every page the write touched until a
+  /// later writer restarts it, and each process that opens the store first reads all of it
+  /// to rebuild its index (after a 50,000-record import, about 40 ms on every command).
+  /// The log file itself stays, so a reader never has to rebuild the index while a writer
+  /// holds the lock (it would wait for that writer). A separate connection without a busy
+  /// handler does it: when readers are still on the log, it gives up at once instead of
+  /// waiting for them, and the next large write tries again.
+  private func truncateLogIfLarge() {
+    guard path != ":memory:",
+      let size = try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int,
+      size > Self.largeLogBytes
+    else { return }
+    var connection: OpaquePointer?
+    defer { sqlite3_close(connection) }
+    guard sqlite3_open_v2(path, &connection, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK else {
+      return
+    }
+    // The pragma, not sqlite3_wal_checkpoint_v2: a fresh connection has not read the
+    // header yet, and the C call would find no log to checkpoint.
+    sqlite3_exec(connection, "PRAGMA wal_checkpoint(TRUNCATE)", nil, nil, nil)
   }
 
   /// Runs `body` with a read-only view of the store.

@@ -6,6 +6,16 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
   public init(_ message: String) { self.message = message }
   public var description: String { message }
 
+  /// Only `init` makes a store: a mistyped path must not become a new, empty one.
+  public static func noStore(_ path: String) -> StoreError {
+    let command = path == StoreLocation.resolve(explicit: nil) ? "gloss init" : "gloss init --store \(path)"
+    return StoreError("no Gloss store at \(path); create one with: \(command) [--name NAME]")
+  }
+
+  static func foreign(_ path: String) -> StoreError {
+    StoreError("\(path) is a SQLite database of another program, not a Gloss store; name another file with --store")
+  }
+
   /// Words for an SQLite failure on the store at `path`. A busy store is not a broken
   /// one, and SQLite's own wording ("Expression tree is too large") is never the message.
   public static func from(_ error: DatabaseError, path: String) -> StoreError {

@@ -97,6 +97,7 @@ public struct StoreReader {
   /// Records matching a compiled query, newest first, or by relevance for words alone;
   /// `more` says whether records beyond `limit` match.
   public func records(_ query: CompiledQuery, limit: Int?) throws -> (records: [RecordView], more: Bool) {
+    try checkReferences(query)
     if let match = query.rankedMatch { return try ranked(match, limit: limit ?? Int.max / 2) }
     var sql = "SELECT \(Self.qualifiedColumns) FROM record"
     if !query.conditions.isEmpty { sql += " WHERE " + query.conditions }

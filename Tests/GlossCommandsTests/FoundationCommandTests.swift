@@ -13,7 +13,7 @@ import Testing
     #expect(records.count == 30)
     let keys: Set<String> = [
       "id", "citekey", "title", "authors", "etAl", "journal", "year", "date", "volume", "issue", "pages", "pubmed",
-      "freeFullText", "abstract", "topic",
+      "freeFullText", "abstract", "topic", "tags", "status", "notes",
     ]
     for record in records {
       guard case .object(let members) = record else { Issue.record("not an object"); continue }

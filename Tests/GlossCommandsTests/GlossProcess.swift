@@ -37,10 +37,16 @@ struct GlossProcess {
   var person = "alice"
   var extraEnvironment: [String: String] = [:]
 
-  init(person: String = "alice") {
+  /// A scratch folder; with `createStore`, its store is made with `gloss init` (only init
+  /// makes a store).
+  init(person: String = "alice", createStore: Bool = true) {
     folder = FileManager.default.temporaryDirectory.appendingPathComponent("gloss-test-\(UUID().uuidString)")
     try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     self.person = person
+    if createStore {
+      let made = try! run("init", "--name", person)
+      precondition(made.status == 0, "gloss init failed: \(made.stderr)")
+    }
   }
 
   var store: String { folder.appendingPathComponent("store.sqlite").path }

@@ -26,15 +26,17 @@ void gloss_line_editor_remember(gloss_line_editor *editor, const char *line);
 int gloss_line_editor_load_history(gloss_line_editor *editor, const char *path);
 int gloss_line_editor_save_history(gloss_line_editor *editor, const char *path);
 
-/* While a command runs, ^C is SIGINT again: these catch it into a flag that the command
-   polls (SQLite's progress handler), so ^C cancels the command instead of ending the REPL.
-   The handler only sets a sig_atomic_t. */
+/* While a command runs, ^C is SIGINT again, and closing the terminal (SIGHUP) or `kill`
+   (SIGTERM) must not cut a write in half: these catch the three into a flag that the
+   command polls (SQLite's progress handler), so the command stops and its transaction rolls
+   back. The handler only sets a sig_atomic_t. */
 void gloss_interrupts_catch(void);
+/* Puts the previous handlers back; returns the signal that arrived meanwhile, or 0. */
+int gloss_interrupts_release(void);
+/* The signal caught since gloss_interrupts_catch, or 0. */
+int gloss_interrupted(void);
 /* Unblocks SIGINT, SIGTERM, SIGHUP and SIGQUIT, which a parent may have left blocked (a
    thread of a test runner, a service manager): Ctrl-C, closing the terminal and `kill` must
    reach gloss. */
 void gloss_unblock_terminal_signals(void);
-void gloss_interrupts_release(void);
-int gloss_interrupted(void);
-
 #endif

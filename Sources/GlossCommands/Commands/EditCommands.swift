@@ -17,12 +17,16 @@ struct SetCommand: ParsableCommand {
   @Argument(help: ArgumentHelp("The new value.", valueName: "value")) var value: [String]
 
   func run() throws {
+    let fields = RecordField.allCases.map(\.rawValue)
     guard let recordField = RecordField(rawValue: field) else {
-      throw ValidationError(
-        "unknown field '\(field)'; use one of \(RecordField.allCases.map(\.rawValue).joined(separator: ", "))")
+      let hint = Suggestion.didYouMean(field, in: fields)
+      throw GlossMain.UsageError(
+        "unknown field '\(SafeText.escaped(field))'"
+          + (hint.isEmpty ? "; fields are \(fields.joined(separator: ", "))" : hint))
     }
-    guard let parsed = recordField.parse(value.joined(separator: " ")) else {
-      throw ValidationError("'\(value.joined(separator: " "))' is not a valid \(field)")
+    let text = value.joined(separator: " ")
+    guard let parsed = recordField.parse(text) else {
+      throw GlossMain.UsageError("'\(SafeText.escaped(text))' is not a valid \(field): \(recordField.expectation)")
     }
     let recordID = try storeOptions.open().write { session in
       let record = try session.reader.resolveRecord(id)
@@ -67,7 +71,7 @@ struct ConflictsCommand: ParsableCommand {
         ])
       }
     }
-    let table = TextTable(headers: ["TARGET", "#", "VALUE", "BY", "WHEN"], rows: rows, flexibleColumn: 2)
+    let table = TextTable(headers: ["TARGET", "#", "VALUE", "BY", "WHEN"], rows: rows, mainColumn: 2)
     for line in table.render(format.mode, width: Terminal.width(), color: Terminal.colorEnabled) { output.line(line) }
     if !conflicts.isEmpty { output.line("resolve with: gloss resolve TARGET --keep N  (or --value TEXT)") }
     for item in future {

@@ -6,8 +6,9 @@ struct InitCommand: ParsableCommand {
     commandName: "init",
     abstract: "Create the store and this replica's identity.",
     discussion: """
-      The store is made on first use anyway; init lets you choose the person's name. A store's
-      person cannot be changed later: reading status and notes are signed with it.
+      Every other command needs a store that exists, so that a mistyped --store is an error
+      rather than a new, empty store. A store's person cannot be changed later: reading status
+      and notes are signed with it.
       """)
 
   @OptionGroup var storeOptions: StoreOptions
@@ -15,10 +16,10 @@ struct InitCommand: ParsableCommand {
 
   func run() throws {
     if let name, name.isEmpty || name.contains(where: { $0.isWhitespace || $0.isNewline }) {
-      throw ValidationError("--name must be one word without spaces, like 'alice'")
+      throw GlossMain.UsageError("--name must be one word without spaces, like 'alice'")
     }
     let path = storeOptions.path
-    let store = try CommandContext.current.store(at: path, person: name)
+    let store = try CommandContext.current.store(at: path, person: name, create: true)
     if let name, store.local.person != name {
       throw StoreError("\(path) already belongs to '\(store.local.person)'; use another --store for '\(name)'")
     }

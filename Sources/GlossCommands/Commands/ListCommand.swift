@@ -9,16 +9,20 @@ struct ListCommand: ParsableCommand {
 
   @OptionGroup var storeOptions: StoreOptions
   @OptionGroup var format: FormatOptions
-  @Option(help: "Show at most this many records.") var limit: Int?
+  @Option(parsing: .unconditional, help: "Show at most this many records.") var limit: Int?
   /// Everything after the command that is not an option: `-tag:x` and `-(…)` are query
   /// terms, not options.
   @Argument(parsing: .allUnrecognized, help: ArgumentHelp("A query.", valueName: "query")) var query: [String] = []
 
+  func validate() throws {
+    if let limit, limit < 1 { throw ValidationError("--limit must be a positive number, not \(limit)") }
+  }
+
   func run() throws {
     let store = try storeOptions.open()
     let compiled = try QueryCompiler(person: store.local.person).compile(query.joined(separator: " "), ranked: false)
-    let (records, more) = try store.boundedRead { reader in try reader.records(compiled, limit: limit) }
-    RecordListing.print(records, mode: format.mode, more: more)
+    let (rows, more) = try RecordListing.fetch(compiled, limit: limit, mode: format.mode, store: store)
+    RecordListing.print(rows, mode: format.mode, more: more)
   }
 }
 
@@ -34,19 +38,19 @@ struct SearchCommand: ParsableCommand {
 
   @OptionGroup var storeOptions: StoreOptions
   @OptionGroup var format: FormatOptions
-  @Option(help: "Show at most this many records.") var limit = 50
+  @Option(parsing: .unconditional, help: "Show at most this many records.") var limit = 50
   @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Words, \"phrases\" and filters.", valueName: "words"))
   var words: [String]
 
   func validate() throws {
     if words.isEmpty { throw ValidationError("give words to search for, like: gloss search sorafenib") }
-    if limit < 1 { throw ValidationError("--limit must be at least 1") }
+    if limit < 1 { throw ValidationError("--limit must be a positive number, not \(limit)") }
   }
 
   func run() throws {
     let store = try storeOptions.open()
     let compiled = try QueryCompiler(person: store.local.person).compile(words.joined(separator: " "), ranked: true)
-    let (records, more) = try store.boundedRead { reader in try reader.records(compiled, limit: limit) }
-    RecordListing.print(records, mode: format.mode, more: more)
+    let (rows, more) = try RecordListing.fetch(compiled, limit: limit, mode: format.mode, store: store)
+    RecordListing.print(rows, mode: format.mode, more: more)
   }
 }

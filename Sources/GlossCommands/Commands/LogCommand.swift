@@ -10,8 +10,12 @@ struct LogCommand: ParsableCommand {
 
   @OptionGroup var storeOptions: StoreOptions
   @OptionGroup var format: FormatOptions
-  @Option(help: "Show at most this many operations.") var limit: Int?
+  @Option(parsing: .unconditional, help: "Show at most this many operations.") var limit: Int?
   @Argument(help: ArgumentHelp("A record id, id prefix or citekey.", valueName: "id")) var id: String?
+
+  func validate() throws {
+    if let limit, limit < 1 { throw ValidationError("--limit must be a positive number, not \(limit)") }
+  }
 
   func run() throws {
     let store = try storeOptions.open()
@@ -27,7 +31,7 @@ struct LogCommand: ParsableCommand {
       headers: ["DOT", "TIME", "PERSON", "KIND", "SUMMARY"],
       rows: operations.map { op in
         [op.dot.short, Self.time(op.timestamp), op.person, op.kind, Self.summary(op)]
-      }, flexibleColumn: 4)
+      }, mainColumn: 4)
     for line in table.render(format.mode, width: Terminal.width(), color: Terminal.colorEnabled) { output.line(line) }
   }
 

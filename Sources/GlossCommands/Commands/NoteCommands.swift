@@ -6,17 +6,23 @@ struct NoteCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "note",
     abstract: "Write a note on a record; with --quote, a highlight anchored to the exact text.",
-    discussion: "Prints the new note's id alone on the last line (with --json: {\"id\": …}).")
+    discussion: """
+      Without TEXT, opens $VISUAL or $EDITOR (default vi) on an empty file: write the note,
+      save and quit; an empty file cancels. Prints the new note's id alone on the last line
+      (with --json: {"id": …}).
+      """)
 
   @OptionGroup var storeOptions: StoreOptions
   @Flag(help: "Print {\"id\": …}.") var json = false
   @Option(help: "Exact text of the title or abstract to anchor the note to.") var quote: String?
   @Argument(help: ArgumentHelp("A record id, id prefix or citekey.", valueName: "id")) var id: String
-  @Argument(help: ArgumentHelp("The note.", valueName: "text")) var text: [String]
+  @Argument(help: ArgumentHelp("The note (default: write it in $EDITOR).", valueName: "text")) var text: [String] = []
 
   func run() throws {
-    let body = text.joined(separator: " ")
     let store = try storeOptions.open()
+    _ = try store.read { reader in try reader.resolveRecord(id) }
+    let body =
+      text.isEmpty ? try NoteEditor.compose(initial: "", storePath: storeOptions.path) : text.joined(separator: " ")
     let (record, noteID) = try store.write { session in
       let record = try session.reader.resolveRecord(id)
       return (record, try session.addNote(record, text: body, quote: quote))
@@ -55,7 +61,7 @@ struct NotesCommand: ParsableCommand {
         if let anchor = note.anchor { text = "“\(anchor.exact)” — " + text }
         if note.alternatives.count > 1 { text += "  [\(note.alternatives.count) versions: gloss conflicts]" }
         return [note.id, note.recordID, note.author, note.state.rawValue, text]
-      }, flexibleColumn: 4)
+      }, mainColumn: 4)
     for line in table.render(format.mode, width: Terminal.width(), color: Terminal.colorEnabled) { output.line(line) }
   }
 }
@@ -64,16 +70,29 @@ struct NoteEditCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "note-edit",
     abstract: "Replace a note's text.",
-    discussion: "An edit concurrent with a teammate's edit keeps both as a conflict; nothing is lost.")
+    discussion: """
+      Without TEXT, opens $VISUAL or $EDITOR (default vi) on the note's text; an empty file
+      cancels. An edit concurrent with a teammate's edit keeps both as a conflict; nothing is
+      lost.
+      """)
 
   @OptionGroup var storeOptions: StoreOptions
   @Argument(help: ArgumentHelp("A note id or prefix.", valueName: "note")) var note: String
-  @Argument(help: ArgumentHelp("The new text.", valueName: "text")) var text: [String]
+  @Argument(help: ArgumentHelp("The new text (default: edit it in $EDITOR).", valueName: "text")) var text: [String] =
+    []
 
   func run() throws {
-    let id = try storeOptions.open().write { session in
+    let store = try storeOptions.open()
+    var body = text.joined(separator: " ")
+    if text.isEmpty {
+      let current = try store.read { reader in
+        try reader.noteRegister(try reader.resolveNote(note)).distinctValues.first?.value.text ?? ""
+      }
+      body = try NoteEditor.compose(initial: current + "\n", storePath: storeOptions.path)
+    }
+    let id = try store.write { session in
       let ref = try session.reader.resolveNote(note)
-      try session.editNote(ref, text: text.joined(separator: " "))
+      try session.editNote(ref, text: body)
       return ref.id
     }
     CommandContext.current.output.line("note \(id) edited")

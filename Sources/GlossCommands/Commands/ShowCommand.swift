@@ -1,10 +1,12 @@
 import ArgumentParser
+import Foundation
 import GlossCore
 import GlossStore
 
 struct ShowCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "show", abstract: "Show one record in full: authors, citation, abstract by section.")
+    commandName: "show",
+    abstract: "Show one record in full: its fields, then its tags, everyone's status, notes and conflicts.")
 
   @OptionGroup var storeOptions: StoreOptions
   @Flag(help: "Print JSON.") var json = false
@@ -12,10 +14,15 @@ struct ShowCommand: ParsableCommand {
 
   func run() throws {
     let store = try storeOptions.open()
-    let record = try store.read { reader in try reader.record(num: try reader.resolveRecord(id).num)! }
+    let (record, annotations) = try store.read { reader in
+      let ref = try reader.resolveRecord(id)
+      return (try reader.record(num: ref.num)!, try reader.annotations(of: ref))
+    }
     let output = CommandContext.current.output
     if json || CommandContext.current.mode == .json {
-      output.json(record.json)
+      guard case .object(var members) = record.json else { return }
+      members.merge(annotations.json(fullNotes: true)) { $1 }
+      output.json(.object(members))
       return
     }
     let width = min(Terminal.width() ?? 100, 100)
@@ -43,5 +50,61 @@ struct ShowCommand: ParsableCommand {
         output.line(line)
       }
     }
+    Self.print(annotations, recordID: record.id, width: width, color: color, to: output)
+  }
+
+  /// What people added, below the fields: a block per kind, each only when there is some.
+  static func print(_ annotations: RecordAnnotations, recordID: String, width: Int, color: Bool, to output: Output) {
+    func heading(_ text: String) {
+      output.line()
+      output.line(Style.cyan.apply(text, enabled: color))
+    }
+    if !annotations.tags.isEmpty {
+      heading("TAGS")
+      for line in Terminal.wrap(annotations.tags.joined(separator: ", "), width: width, indent: "  ") {
+        output.line(line)
+      }
+    }
+    if !annotations.statuses.isEmpty {
+      heading("STATUS")
+      let people = annotations.statuses.keys.sorted()
+      let nameWidth = people.map(Terminal.displayWidth).max() ?? 0
+      for person in people {
+        let padding = String(repeating: " ", count: nameWidth - Terminal.displayWidth(person))
+        output.line("  \(person)\(padding)  \(annotations.statuses[person]!.rawValue)")
+      }
+    }
+    if !annotations.notes.isEmpty {
+      heading("NOTES")
+      for note in annotations.notes {
+        var header = "  \(note.id)  \(note.author)  \(Self.day(note.created))"
+        if note.state != .live { header += "  [\(note.state.rawValue): gloss conflicts]" }
+        output.line(Style.dim.apply(header, enabled: color))
+        if let anchor = note.anchor {
+          for line in Terminal.wrap("“\(anchor.exact)”", width: width, indent: "    > ") { output.line(line) }
+        }
+        for paragraph in note.body.split(separator: "\n", omittingEmptySubsequences: false) {
+          for line in Terminal.wrap(String(paragraph), width: width, indent: "    ") { output.line(line) }
+        }
+      }
+    }
+    if !annotations.conflicts.isEmpty {
+      heading("CONFLICTS")
+      for conflict in annotations.conflicts {
+        output.line(
+          Style.yellow.apply(
+            "  \(conflict.target): \(conflict.values.count) values; gloss conflicts \(recordID) shows them",
+            enabled: color))
+      }
+    }
+  }
+
+  /// The day an HLC timestamp falls on, in UTC: notes are dated, not timed, on screen.
+  static func day(_ timestamp: HLCTimestamp) -> String {
+    let date = Date(timeIntervalSince1970: Double(timestamp.milliseconds) / 1000)
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    let parts = calendar.dateComponents([.year, .month, .day], from: date)
+    return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
   }
 }

@@ -156,7 +156,7 @@ struct SyncStatusCommand: ParsableCommand {
             clock.sortedEntries.map { "\(names[$0.replica] ?? $0.replica.short):\($0.counter)" }.joined(separator: " ")
           } ?? "never sent a bundle"
         return [status.peer.person, status.peer.replica.short, clock, String(status.theyLack), String(status.weLack)]
-      }, flexibleColumn: 2)
+      }, mainColumn: 2)
     for line in table.render(format.mode, width: Terminal.width(), color: Terminal.colorEnabled) { output.line(line) }
     output.line(
       pending == 0 ? "nothing pending" : "\(pending) pending (needs \(describeMissing(missing, names: names)))")

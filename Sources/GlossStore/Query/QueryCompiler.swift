@@ -19,13 +19,20 @@ public struct QueryCompiler {
       return CompiledQuery(rankedMatch: try ftsString(terms, column: 1, query: text))
     }
     var arguments: [String] = []
-    let conditions = try sql(expression, &arguments, query: text)
-    return CompiledQuery(conditions: conditions, arguments: arguments)
+    var references: [CompiledQuery.Reference] = []
+    let conditions = try sql(expression, &arguments, &references, negated: false, query: text)
+    var compiled = CompiledQuery(conditions: conditions, arguments: arguments)
+    compiled.references = references
+    compiled.source = text
+    return compiled
   }
 
-  private func sql(_ expression: QueryExpression, _ arguments: inout [String], query: String) throws(QuerySyntaxError)
-    -> String
-  {
+  /// `references` gathers the tags and persons asked for outside any negation (`-tag:x`
+  /// on a store without x is vacuous, not a typo worth stopping for).
+  private func sql(
+    _ expression: QueryExpression, _ arguments: inout [String], _ references: inout [CompiledQuery.Reference],
+    negated: Bool, query: String
+  ) throws(QuerySyntaxError) -> String {
     switch expression {
     case .text(let terms):
       let match = try ftsString(terms, column: 1, query: query)
@@ -34,16 +41,22 @@ public struct QueryCompiler {
         record.num IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ? UNION SELECT note.record FROM note_fts \
         JOIN note ON note.num = note_fts.rowid WHERE note_fts MATCH ? AND note.state <> 'deleted')
         """
-    case .not(let inner): return "NOT (\(try sql(inner, &arguments, query: query)))"
+    case .not(let inner): return "NOT (\(try sql(inner, &arguments, &references, negated: !negated, query: query)))"
     case .and(let parts):
       var pieces: [String] = []
-      for part in parts { pieces.append("(\(try sql(part, &arguments, query: query)))") }
+      for part in parts {
+        pieces.append("(\(try sql(part, &arguments, &references, negated: negated, query: query)))")
+      }
       return pieces.joined(separator: " AND ")
     case .or(let parts):
       var pieces: [String] = []
-      for part in parts { pieces.append("(\(try sql(part, &arguments, query: query)))") }
+      for part in parts {
+        pieces.append("(\(try sql(part, &arguments, &references, negated: negated, query: query)))")
+      }
       return pieces.joined(separator: " OR ")
     case .field(let name, let value, let column):
+      if !negated, name == "tag" { references.append(.init(kind: .tag, value: value, column: column)) }
+      if !negated, name == "read-by" { references.append(.init(kind: .person, value: value, column: column)) }
       return try field(name, value, column: column, &arguments, query: query)
     }
   }
@@ -74,8 +87,8 @@ public struct QueryCompiler {
       arguments.append(value)
       return
         "EXISTS (SELECT 1 FROM status WHERE status.record = record.num AND status.person = ? AND status.status = 'read')"
-    case "author", "journal":
-      let column = name == "author" ? "authors" : "journal"
+    case "author", "journal", "title", "abstract":
+      let column = name == "author" ? "authors" : name
       arguments.append("\(column) : \(try ftsString([.phrase(value)], column: column, query: query))")
       return "record.num IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?)"
     case "year":

@@ -1,3 +1,5 @@
+import GlossCore
+
 /// Parses the query language:
 ///
 ///     query   := or
@@ -18,7 +20,7 @@ public struct QueryParser {
   public static let maximumDepth = 10
 
   public static let fieldNames: Set<String> = [
-    "tag", "status", "read-by", "author", "journal", "year", "has",
+    "tag", "status", "read-by", "author", "title", "abstract", "journal", "year", "has",
   ]
 
   private enum Token: Equatable {
@@ -116,6 +118,17 @@ public struct QueryParser {
             throw error("\(name): needs a value, like \(name):\(Self.example(name))", column)
           }
           tokens.append((.field(name, value), column))
+        } else if let colon = word.firstIndex(of: ":"), colon != word.startIndex,
+          word[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "-") })
+        {
+          // `auther:Bruix` would otherwise search for the words "auther" and "bruix".
+          let name = word[..<colon].lowercased()
+          let hint = Suggestion.didYouMean(name, in: Self.fieldNames.sorted())
+          let fields = Self.fieldNames.sorted().map { $0 + ":" }
+          throw error(
+            "unknown field '\(name):'"
+              + (hint.isEmpty ? "; fields are \(fields.joined(separator: " "))" : hint.dropLast() + ":?")
+              + " (to search for the text, quote it: \"\(word)\")", column)
         } else {
           tokens.append((.word(word), column))
         }
@@ -129,6 +142,7 @@ public struct QueryParser {
     case "status": "read"
     case "read-by": "alice"
     case "author": "Bruix"
+    case "title", "abstract": "sorafenib"
     case "journal": "Lancet"
     case "year": "2016 or year:2015..2017"
     default: "note"
