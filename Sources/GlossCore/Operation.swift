@@ -36,7 +36,10 @@ public enum OperationBody: Hashable, Sendable {
     switch self {
     case .createRecord(let publication):
       var members: [String: JSONValue] = [:]
-      for field in RecordField.allCases { members[field.rawValue] = publication.value(of: field) }
+      for field in RecordField.allCases where !field.isLibraryField {
+        members[field.rawValue] = publication.value(of: field)
+      }
+      for (field, value) in publication.libraryFields { members[field.rawValue] = value }
       members["topics"] = .array(publication.topics.sorted().map(JSONValue.string))
       members["sources"] = .array(publication.sources.sorted().map(JSONValue.string))
       return .object(members)
@@ -59,7 +62,12 @@ public enum OperationBody: Hashable, Sendable {
     case "record.create":
       var publication = Publication(title: "")
       for field in RecordField.allCases {
-        guard let value = payload[field.rawValue], publication.set(field, to: value) else {
+        // A library field is absent when empty; present, it must hold a value (one
+        // canonical form, which the chain hash depends on).
+        if field.isLibraryField, payload[field.rawValue] == nil { continue }
+        guard let value = payload[field.rawValue], !(field.isLibraryField && field.isEmpty(value)),
+          publication.set(field, to: value)
+        else {
           throw OperationDecodingError(kind: kind, key: field.rawValue)
         }
       }

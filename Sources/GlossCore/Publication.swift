@@ -30,6 +30,25 @@ public struct Publication: Hashable, Sendable {
   public var abstract: [AbstractSection]
   public var topics: [String]
   public var sources: [String]
+  /// The fields that library formats bring (BibTeX, RIS, MEDLINE, PubMed XML, CSL-JSON).
+  /// A CancerIndex listing has none of them; each is empty until a source or a person
+  /// sets it. `type` is a CSL type name (`article-journal`, `book`, …); `doi` is stored
+  /// lowercase without a resolver prefix (see `Identifiers.doi`).
+  public var type = ""
+  public var doi = ""
+  public var pmid = ""
+  public var pmcid = ""
+  public var url = ""
+  public var issn = ""
+  public var isbn = ""
+  public var publisher = ""
+  /// The book or proceedings a chapter or paper appears in.
+  public var container = ""
+  public var editors: [String] = []
+  /// The source's subject terms (MeSH, author keywords), not anyone's tags.
+  public var keywords: [String] = []
+  public var language = ""
+  public var month = ""
 
   public init(
     authors: [String] = [], etAl: Bool = false, title: String, journal: String = "", year: Int? = nil,
@@ -52,7 +71,21 @@ public struct Publication: Hashable, Sendable {
     self.sources = sources
   }
 
-  public var id: RecordID { RecordID(firstAuthor: authors.first, year: year, title: title) }
+  /// The content id: first author's surname, year and title. A record with none of the
+  /// three (an RIS record of only an abstract, a BibTeX entry of only pages) takes its id
+  /// from all its bibliographic fields instead, so that such records stay apart.
+  public var id: RecordID {
+    if authors.isEmpty, year == nil, RecordID.normalise(title).isEmpty {
+      var fields = OperationBody.createRecord(self).payload
+      if case .object(var members) = fields {
+        members["topics"] = nil
+        members["sources"] = nil
+        fields = .object(members)
+      }
+      return RecordID(content: fields.canonical)
+    }
+    return RecordID(firstAuthor: authors.first, year: year, title: title)
+  }
 
   public var citekey: String { Citekey.make(firstAuthor: authors.first, year: year, title: title) }
 
@@ -72,7 +105,28 @@ public struct Publication: Hashable, Sendable {
     case .freeFullText: .bool(freeFullText)
     case .abstract:
       .array(abstract.map { .object(["label": $0.label.map(JSONValue.string) ?? .null, "text": .string($0.text)]) })
+    case .type: .string(type)
+    case .doi: .string(doi)
+    case .pmid: .string(pmid)
+    case .pmcid: .string(pmcid)
+    case .url: .string(url)
+    case .issn: .string(issn)
+    case .isbn: .string(isbn)
+    case .publisher: .string(publisher)
+    case .container: .string(container)
+    case .editors: .array(editors.map(JSONValue.string))
+    case .keywords: .array(keywords.map(JSONValue.string))
+    case .language: .string(language)
+    case .month: .string(month)
     }
+  }
+
+  /// The library fields that hold a value, as `record.create` carries them and the store
+  /// keeps them: an empty one is absent, so a record from a listing has none.
+  public var libraryFields: [RecordField: JSONValue] {
+    var fields: [RecordField: JSONValue] = [:]
+    for field in RecordField.libraryFields where !field.isEmpty(value(of: field)) { fields[field] = value(of: field) }
+    return fields
   }
 
   /// Sets one field from its canonical JSON form; false when the value has the wrong shape.
@@ -101,6 +155,21 @@ public struct Publication: Hashable, Sendable {
         sections.append(AbstractSection(label: item["label"]?.stringValue, text: text))
       }
       abstract = sections
+    case (.type, .string(let text)): type = text
+    case (.doi, .string(let text)): doi = text
+    case (.pmid, .string(let text)): pmid = text
+    case (.pmcid, .string(let text)): pmcid = text
+    case (.url, .string(let text)): url = text
+    case (.issn, .string(let text)): issn = text
+    case (.isbn, .string(let text)): isbn = text
+    case (.publisher, .string(let text)): publisher = text
+    case (.container, .string(let text)): container = text
+    case (.language, .string(let text)): language = text
+    case (.month, .string(let text)): month = text
+    case (.editors, .array(let items)), (.keywords, .array(let items)):
+      let texts = items.compactMap(\.stringValue)
+      guard texts.count == items.count else { return false }
+      if field == .editors { editors = texts } else { keywords = texts }
     default: return false
     }
     return true
@@ -108,8 +177,23 @@ public struct Publication: Hashable, Sendable {
 }
 
 /// The bibliographic fields that people edit and that merge as multi-value registers.
+///
+/// The order is the wire order (`record.set` names a field by its index): fields are only
+/// ever added at the end. The listing fields come first; the library fields after them
+/// were added with the import formats (bundle format 2.1).
 public enum RecordField: String, CaseIterable, Sendable, Comparable {
   case authors, etAl, title, journal, year, date, volume, issue, pages, pubmed, freeFullText, abstract
+  case type, doi, pmid, pmcid, url, issn, isbn, publisher, container, editors, keywords, language, month
+
+  /// The fields library formats bring; absent from a payload or a dump when empty.
+  public static let libraryFields: [RecordField] = Array(allCases.drop { $0 != .type })
+
+  public var isLibraryField: Bool { Self.libraryFields.contains(self) }
+
+  /// Whether `value` is this field's empty value (no text, no names).
+  public func isEmpty(_ value: JSONValue) -> Bool {
+    value == .string("") || value == .array([]) || value == .null
+  }
 
   public static func < (lhs: RecordField, rhs: RecordField) -> Bool { lhs.rawValue < rhs.rawValue }
 
@@ -118,6 +202,9 @@ public enum RecordField: String, CaseIterable, Sendable, Comparable {
     switch self {
     case .year: "year must be a number, like 2017 (or empty to clear it)"
     case .etAl, .pubmed, .freeFullText: "\(rawValue) must be true or false"
+    case .doi: "doi must look like 10.1016/S0140-6736(16)32453-9 (a https://doi.org/ prefix is removed)"
+    case .pmid: "pmid must be PubMed's number, like 27932229"
+    case .type: "type must be a CSL type: \(CSLType.all.joined(separator: ", "))"
     default: "\(rawValue) takes any text"
     }
   }
@@ -143,6 +230,19 @@ public enum RecordField: String, CaseIterable, Sendable, Comparable {
         text.split(separator: "\n", omittingEmptySubsequences: true).map {
           .object(["label": .null, "text": .string(String($0))])
         })
+    case .editors, .keywords:
+      return .array(
+        text.split(separator: ";").map { .string($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 != .string("") }
+      )
+    case .doi:
+      if text.isEmpty { return .string("") }
+      return Identifiers.doi(text).map(JSONValue.string)
+    case .pmid:
+      if text.isEmpty { return .string("") }
+      return Identifiers.pmid(text).map(JSONValue.string)
+    case .type:
+      if text.isEmpty || CSLType.all.contains(text) { return .string(text) }
+      return nil
     default: return .string(text)
     }
   }

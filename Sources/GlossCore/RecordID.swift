@@ -17,6 +17,12 @@ public struct RecordID: Hashable, Comparable, Sendable, CustomStringConvertible 
     text = Base32Text.encode(SHA256.hash(data: Array(key.utf8)), characters: Self.length)
   }
 
+  /// The id of a record with no author, year or title: over `||` and its fields' canonical
+  /// JSON (never equal to a `surname|year|title` key, which has exactly two `|`).
+  public init(content: String) {
+    text = Base32Text.encode(SHA256.hash(data: Array(("||" + content).utf8)), characters: Self.length)
+  }
+
   public init?(_ text: String) {
     guard text.utf8.count == Self.length, Base32Text.isValid(text) else { return nil }
     self.text = text

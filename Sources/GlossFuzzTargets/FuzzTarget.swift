@@ -22,6 +22,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
   case listing
   /// A query in the query language, compiled and run against a small store.
   case query
+  /// Library files, each through format detection and then its own importer.
+  case bibtex, ris, medline
+  case pubmedXML = "pubmed-xml"
+  case cslJSON = "csl-json"
 
   public func run(_ bytes: [UInt8]) {
     switch self {
@@ -40,6 +44,16 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
       _ = try? BundleFormat.decodeOperations(Array(bytes.dropFirst()), ranges: ranges)
     case .listing: Self.listing(bytes)
     case .query: Self.query(bytes)
+    case .bibtex, .ris, .medline:
+      _ = ImportFormat.detect(Data(bytes))
+      guard let text = String(validating: bytes, as: UTF8.self) else { return }
+      switch self {
+      case .bibtex: _ = BibTeXImport.entries(in: text, source: "fuzz.bib")
+      case .ris: _ = RISImport.entries(in: text, source: "fuzz.ris")
+      default: _ = MedlineImport.entries(in: text, source: "fuzz.txt")
+      }
+    case .pubmedXML: _ = PubMedXMLImport.entries(in: Data(bytes), source: "fuzz.xml")
+    case .cslJSON: _ = CSLJSONImport.entries(in: Data(bytes), source: "fuzz.json")
     }
   }
 

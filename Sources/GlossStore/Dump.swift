@@ -97,6 +97,9 @@ extension StoreReader {
       for field in RecordField.allCases {
         if let entries = fieldRows[num]?[field.rawValue] {
           fields[field.rawValue] = sortedEntries(entries)
+        } else if field.isLibraryField, field.isEmpty(view.publication.value(of: field)) {
+          // A library field nobody has set is absent, as from the record.create payload.
+          continue
         } else {
           var members: [String: JSONValue] = ["value": view.publication.value(of: field)]
           if case .object(let originMembers) = origin.1 { members.merge(originMembers) { current, _ in current } }

@@ -182,22 +182,24 @@ struct OperationApplier {
       let statement = try db.cachedStatement(
         sql: """
           INSERT INTO record (id, citekey, title, authors, et_al, journal, year, date, volume, issue, pages, pubmed,
-            free_full_text, abstract, topics, sources, origin)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            free_full_text, abstract, topics, sources, library, origin)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """)
       try statement.execute(arguments: [
         id, publication.citekey, publication.title, RecordColumns.joinAuthors(publication.authors), publication.etAl,
         publication.journal, publication.year, publication.date, publication.volume, publication.issue,
         publication.pages, publication.pubmed, publication.freeFullText,
         RecordColumns.joinAbstract(publication.abstract), RecordColumns.joinSet(publication.topics),
-        RecordColumns.joinSet(publication.sources), seq,
+        RecordColumns.joinSet(publication.sources), RecordColumns.libraryJSON(publication), seq,
       ])
       return
     }
     // A second creation of the same paper (another peer imported it too): every field
-    // register gains this write beside what it holds; equal values do not conflict.
+    // register gains this write beside what it holds; equal values do not conflict. A
+    // library field the creation leaves empty is not written: one source lacking a DOI
+    // says nothing against another that has it.
     let registers = FieldRegisters(db: db)
-    for field in RecordField.allCases {
+    for field in RecordField.allCases where !(field.isLibraryField && field.isEmpty(publication.value(of: field))) {
       var register = try registers.load(record: existing, field: field)
       let wasConflicted = register.register.isConflicted
       register.write(entry(operation, publication.value(of: field)), superseding: operation.supersedes)

@@ -28,6 +28,20 @@ enum RecordColumns {
     }
   }
 
+  /// The `library` column: the library fields that have a value, as canonical JSON.
+  static func libraryJSON(_ publication: Publication) -> String {
+    JSONValue.object(
+      Dictionary(uniqueKeysWithValues: publication.libraryFields.map { ($0.key.rawValue, $0.value) })
+    ).canonical
+  }
+
+  static func setLibraryFields(_ text: String, on publication: inout Publication) {
+    guard text != "{}", case .object(let members)? = try? JSONValue(parsing: text) else { return }
+    for (key, value) in members {
+      if let field = RecordField(rawValue: key), field.isLibraryField { publication.set(field, to: value) }
+    }
+  }
+
   static func joinSet(_ values: [String]) -> String {
     Array(Set(values)).sorted().joined(separator: String(Schema.unitSeparator))
   }

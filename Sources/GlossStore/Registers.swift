@@ -51,6 +51,8 @@ struct FieldRegisters {
     ) { row in try JSONValue(parsing: row["value"]) }
     if !loaded.register.isEmpty { return loaded }
     let publication = try StoreReader(db: db).publication(num: record.num)!
+    // A library field the creation left empty was never written: its register is empty.
+    if field.isLibraryField, field.isEmpty(publication.value(of: field)) { return loaded }
     return try fetchEntries(
       db,
       sql: "SELECT \(entryColumns) FROM operation o JOIN replica r ON r.num = o.replica WHERE o.seq = ?",
@@ -66,6 +68,19 @@ struct FieldRegisters {
       try insert.execute(arguments: [record.num, field.rawValue, seq, entry.value.canonical])
     }
     guard let winner = loaded.register.winner else { return }
+    if field.isLibraryField {
+      // The path is built from the field's own name, never from input.
+      let path = "$." + field.rawValue
+      if field.isEmpty(winner.value) {
+        try db.exec(
+          sql: "UPDATE record SET library = json_remove(library, ?) WHERE num = ?", arguments: [path, record.num])
+      } else {
+        try db.exec(
+          sql: "UPDATE record SET library = json_set(library, ?, json(?)) WHERE num = ?",
+          arguments: [path, winner.value.canonical, record.num])
+      }
+      return
+    }
     try db.exec(
       sql: "UPDATE record SET \(RecordColumns.names[field]!) = ? WHERE num = ?",
       arguments: [Self.columnValue(field, winner.value), record.num])
@@ -87,6 +102,7 @@ struct FieldRegisters {
     case .volume: return publication.volume.databaseValue
     case .issue: return publication.issue.databaseValue
     case .pages: return publication.pages.databaseValue
+    default: return publication.value(of: field).canonical.databaseValue
     }
   }
 }

@@ -24,6 +24,9 @@ public enum Schema {
     migrator.registerMigration("v2-introductions") { db in
       try db.execute(sql: v2)
     }
+    migrator.registerMigration("v3-library-fields") { db in
+      try db.execute(sql: v3)
+    }
     return migrator
   }
 
@@ -80,6 +83,17 @@ public enum Schema {
       INSERT INTO record_fts(rowid, title, abstract, authors, journal)
       VALUES (new.num, new.title, new.abstract, new.authors, new.journal);
     END;
+    """
+
+  /// The library fields (DOI, PMID, type, …) as one canonical JSON object per record,
+  /// holding only the fields that have a value: lossless, and no column per field that
+  /// most records leave empty. DOI and PMID are indexed: an import looks every incoming
+  /// record up by them.
+  static let v3 = """
+    ALTER TABLE record ADD COLUMN library TEXT NOT NULL DEFAULT '{}';
+    CREATE INDEX record_doi ON record(json_extract(library, '$.doi')) WHERE json_extract(library, '$.doi') IS NOT NULL;
+    CREATE INDEX record_pmid ON record(json_extract(library, '$.pmid'))
+      WHERE json_extract(library, '$.pmid') IS NOT NULL;
     """
 
   static let v1 = """

@@ -56,21 +56,21 @@ public struct StoreReader {
 
   static let recordColumns = """
     num, id, citekey, title, authors, et_al, journal, year, date, volume, issue, pages, pubmed, free_full_text,
-    abstract, topics, sources
+    abstract, topics, sources, library
     """
 
   static let qualifiedColumns = recordColumns.split(separator: ",")
     .map { "record." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
 
   static func view(_ row: Row) -> RecordView {
-    RecordView(
-      id: row["id"], citekey: row["citekey"],
-      publication: Publication(
-        authors: RecordColumns.splitAuthors(row["authors"]), etAl: row["et_al"], title: row["title"],
-        journal: row["journal"], year: row["year"], date: row["date"], volume: row["volume"], issue: row["issue"],
-        pages: row["pages"], pubmed: row["pubmed"], freeFullText: row["free_full_text"],
-        abstract: RecordColumns.splitAbstract(row["abstract"]), topics: RecordColumns.splitSet(row["topics"]),
-        sources: RecordColumns.splitSet(row["sources"])))
+    var publication = Publication(
+      authors: RecordColumns.splitAuthors(row["authors"]), etAl: row["et_al"], title: row["title"],
+      journal: row["journal"], year: row["year"], date: row["date"], volume: row["volume"], issue: row["issue"],
+      pages: row["pages"], pubmed: row["pubmed"], freeFullText: row["free_full_text"],
+      abstract: RecordColumns.splitAbstract(row["abstract"]), topics: RecordColumns.splitSet(row["topics"]),
+      sources: RecordColumns.splitSet(row["sources"]))
+    RecordColumns.setLibraryFields(row["library"], on: &publication)
+    return RecordView(id: row["id"], citekey: row["citekey"], publication: publication)
   }
 
   public func publication(num: Int64) throws -> Publication? {

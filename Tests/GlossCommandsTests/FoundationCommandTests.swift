@@ -7,13 +7,14 @@ import Testing
     let gloss = GlossProcess()
     let imported = try gloss.run("import", GlossProcess.seed)
     #expect(imported.status == 0)
-    #expect(imported.stdout.contains("30 new, 0 updated, 0 unchanged, 0 skipped (30 operations)"))
+    #expect(imported.stdout.contains("30 new, 0 merged into existing records, 0 unchanged, 0 skipped (30 operations)"))
     let list = try gloss.run("list", "--json").json()
     let records = try #require(list.arrayValue)
     #expect(records.count == 30)
     let keys: Set<String> = [
       "id", "citekey", "title", "authors", "etAl", "journal", "year", "date", "volume", "issue", "pages", "pubmed",
-      "freeFullText", "abstract", "topic", "tags", "status", "notes",
+      "freeFullText", "abstract", "topic", "tags", "status", "notes", "type", "doi", "pmid", "pmcid", "url", "issn",
+      "isbn", "publisher", "container", "editors", "keywords", "language", "month",
     ]
     for record in records {
       guard case .object(let members) = record else { Issue.record("not an object"); continue }
@@ -47,7 +48,7 @@ import Testing
     try gloss.run("import", GlossProcess.seed)
     #expect(try gloss.operationCount() == 30)
     let again = try gloss.run("import", GlossProcess.seed)
-    #expect(again.stdout.contains("0 new, 0 updated, 30 unchanged, 0 skipped (0 operations)"))
+    #expect(again.stdout.contains("0 new, 0 merged into existing records, 30 unchanged, 0 skipped (0 operations)"))
     #expect(try gloss.operationCount() == 30)
 
     let seed = try String(contentsOfFile: GlossProcess.seed, encoding: .utf8)
@@ -55,7 +56,7 @@ import Testing
       "cancerindex-sorafenib.txt",
       seed.replacingOccurrences(of: "Lancet. 2017; 389(10064):56-66", with: "Lancet. 2017; 389(10064):56-67"))
     let update = try gloss.run("import", corrected)
-    #expect(update.stdout.contains("0 new, 1 updated, 29 unchanged, 0 skipped (1 operations)"))
+    #expect(update.stdout.contains("0 new, 1 merged into existing records, 29 unchanged, 0 skipped (1 operations)"))
     let log = try gloss.run("log", "bruix2017regorafenib", "--json").json().arrayValue!
     #expect(log.map { $0["kind"]?.stringValue } == ["record.set", "record.create"])
     #expect(log[0]["payload"] == .object(["field": .string("pages"), "value": .string("56-67")]))
@@ -90,7 +91,7 @@ import Testing
     let gloss = GlossProcess()
     let result = try gloss.run("import", GlossProcess.fixture("with-skip.txt"))
     #expect(result.status == 0)
-    #expect(result.stdout.contains("2 new, 0 updated, 0 unchanged, 1 skipped"))
+    #expect(result.stdout.contains("2 new, 0 merged into existing records, 0 unchanged, 1 skipped"))
     #expect(result.stdout.contains("skipped \(GlossProcess.fixture("with-skip.txt")):8: not an entry"))
     let json = try gloss.run("import", "--json", GlossProcess.fixture("with-skip.txt")).json()
     #expect(json.arrayValue?.first?["skipped"]?.arrayValue?.first?["line"] == .int(8))

@@ -34,9 +34,26 @@ struct ShowCommand: ParsableCommand {
     if p.pubmed { citation += "  [PubMed]" }
     if p.freeFullText { citation += "  [free full text]" }
     output.line(citation)
+    if !p.container.isEmpty { output.line("In: \(p.container)" + (p.editors.isEmpty ? "" : ", ed. " + p.editors.joined(separator: ", "))) }
+    if !p.publisher.isEmpty { output.line(p.publisher) }
+    var identifiers: [String] = []
+    if !p.doi.isEmpty { identifiers.append("doi \(p.doi)") }
+    if !p.pmid.isEmpty { identifiers.append("pmid \(p.pmid)") }
+    if !p.pmcid.isEmpty { identifiers.append("pmcid \(p.pmcid)") }
+    if !p.issn.isEmpty { identifiers.append("issn \(p.issn)") }
+    if !p.isbn.isEmpty { identifiers.append("isbn \(p.isbn)") }
+    if !identifiers.isEmpty { output.line(identifiers.joined(separator: "  ")) }
+    if !p.url.isEmpty { output.line(p.url) }
     var identity = "id \(record.id)  citekey \(record.citekey)"
+    if !p.type.isEmpty { identity += "  type \(p.type)" }
+    if !p.language.isEmpty { identity += "  language \(p.language)" }
     if !p.topics.isEmpty { identity += "  topic \(p.topics.joined(separator: "; "))" }
     output.line(Style.dim.apply(identity, enabled: color))
+    if !p.keywords.isEmpty {
+      for line in Terminal.wrap("keywords: " + p.keywords.joined(separator: "; "), width: width) {
+        output.line(Style.dim.apply(line, enabled: color))
+      }
+    }
     if !record.conflictedFields.isEmpty {
       output.line(
         Style.yellow.apply(

@@ -91,6 +91,24 @@ public struct QueryCompiler {
       let column = name == "author" ? "authors" : name
       arguments.append("\(column) : \(try ftsString([.phrase(value)], column: column, query: query))")
       return "record.num IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?)"
+    case "doi":
+      guard let doi = Identifiers.doi(value) else { throw fail("doi: takes a DOI, like doi:10.1016/s0140-6736(16)32453-9") }
+      arguments.append(doi)
+      return "json_extract(record.library, '$.doi') = ?"
+    case "pmid":
+      guard let pmid = Identifiers.pmid(value) else { throw fail("pmid: takes a PubMed number, like pmid:27932229") }
+      arguments.append(pmid)
+      return "json_extract(record.library, '$.pmid') = ?"
+    case "type":
+      guard CSLType.all.contains(value.lowercased()) else {
+        throw fail("type: takes a CSL type, like type:article-journal, type:book or type:chapter")
+      }
+      arguments.append(value.lowercased())
+      return "json_extract(record.library, '$.type') = ?"
+    case "keyword":
+      arguments.append(value)
+      return
+        "EXISTS (SELECT 1 FROM json_each(record.library, '$.keywords') WHERE json_each.value = ? COLLATE NOCASE)"
     case "year":
       let parts = value.split(separator: ".", omittingEmptySubsequences: false)
       if parts.count == 1, let year = Int(value) {

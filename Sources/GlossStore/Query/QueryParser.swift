@@ -20,7 +20,8 @@ public struct QueryParser {
   public static let maximumDepth = 10
 
   public static let fieldNames: Set<String> = [
-    "tag", "status", "read-by", "author", "title", "abstract", "journal", "year", "has",
+    "tag", "status", "read-by", "author", "title", "abstract", "journal", "year", "has", "doi", "pmid", "keyword",
+    "type",
   ]
 
   private enum Token: Equatable {
@@ -143,6 +144,10 @@ public struct QueryParser {
     case "read-by": "alice"
     case "author": "Bruix"
     case "title", "abstract": "sorafenib"
+    case "doi": "10.1016/s0140-6736(16)32453-9"
+    case "pmid": "27932229"
+    case "keyword": "Sorafenib"
+    case "type": "article-journal"
     case "journal": "Lancet"
     case "year": "2016 or year:2015..2017"
     default: "note"

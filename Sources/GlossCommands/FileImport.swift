@@ -3,20 +3,44 @@ import GlossCore
 import GlossImport
 import GlossStore
 
-/// Imports listing files into a store in one transaction: all of them or none.
-public enum ListingImport {
+/// Imports files of any format into a store in one transaction: all of them or none.
+/// Library files (BibTeX, RIS, MEDLINE, PubMed XML, CSL-JSON) are read and parsed before
+/// the transaction, so that the write lock is held only while storing; a CancerIndex page
+/// streams, as it may be far larger.
+public enum FileImport {
+  /// `format` forces one format for every file; nil detects each file's from its content.
   /// `progress` gets the records done so far and the fraction of bytes read.
   public static func run(
-    files: [String], into store: Store, progress: (Int, Double) -> Void = { _, _ in }
+    files: [String], format: ImportFormat? = nil, into store: Store, progress: (Int, Double) -> Void = { _, _ in }
   ) throws -> [ImportSummary] {
     let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? 0 }
     let totalBytes = max(1, sizes.reduce(0, +))
+    var formats: [ImportFormat] = []
+    for file in files { formats.append(try format ?? ImportFormat.detect(path: file)) }
+    var parsed: [Int: [ListingEntry]] = [:]
+    for (index, file) in files.enumerated() where formats[index] != .cancerindex {
+      parsed[index] = try LibraryFile(path: file).entries(as: formats[index])
+    }
     return try store.write { session in
       var results: [ImportSummary] = []
       var bytesBefore = 0
       var done = 0
       for (index, file) in files.enumerated() {
         var importer = RecordImporter(session: session)
+        if let entries = parsed[index] {
+          for entry in entries {
+            switch entry {
+            case .publication(let publication, _):
+              try importer.add(publication, fillOnly: true)
+              done += 1
+              if done % 256 == 0 { progress(done, Double(bytesBefore + sizes[index]) / Double(totalBytes)) }
+            case .skipped(let line, let reason): importer.skip(line: line, reason: reason)
+            }
+          }
+          bytesBefore += sizes[index]
+          results.append(importer.summary)
+          continue
+        }
         // The reader's callback may throw only ImportError; a store failure (Ctrl-C, a full
         // disk) is kept here and thrown as itself, so that it is reported in its own words.
         var storeFailure: (any Error)?

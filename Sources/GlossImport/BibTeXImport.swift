@@ -1,0 +1,178 @@
+import Foundation
+import GlossCore
+
+/// BibTeX and BibLaTeX entries as publications: LaTeX turned into Unicode, names into
+/// `Family Initials`, `crossref` parents' fields inherited, BibLaTeX's `date`,
+/// `journaltitle` and `eprint` understood, entry types mapped to CSL types.
+public enum BibTeXImport {
+  public static func entries(in text: String, source: String) -> [ListingEntry] {
+    var parser = BibTeXParser(text: text)
+    let items = parser.items()
+    var byKey: [String: BibTeXParser.Entry] = [:]
+    for case .entry(let entry) in items where byKey[entry.key.lowercased()] == nil { byKey[entry.key.lowercased()] = entry }
+    return items.map { item in
+      switch item {
+      case .skipped(let line, let reason): return .skipped(line: line, reason: reason)
+      case .entry(let entry) where entry.type == "set" || entry.type == "xdata":
+        return .skipped(line: entry.line, reason: "@\(entry.type){\(entry.key)} groups other entries, which are imported themselves")
+      case .entry(let entry):
+        let resolved = inherit(entry, from: byKey)
+        guard let publication = publication(resolved, source: source) else {
+          return .skipped(line: entry.line, reason: "@\(entry.type){\(entry.key)} has no fields")
+        }
+        return .publication(publication, line: entry.line)
+      }
+    }
+  }
+
+  /// `crossref`: fields the entry lacks come from its parent; a proceedings' or book's
+  /// title becomes the child's `booktitle`.
+  static func inherit(_ entry: BibTeXParser.Entry, from entries: [String: BibTeXParser.Entry]) -> BibTeXParser.Entry {
+    guard let key = entry.value("crossref")?.lowercased(), let parent = entries[key], parent.key != entry.key else {
+      return entry
+    }
+    var child = entry
+    for (name, value) in parent.fields where child.value(name) == nil && name != "crossref" {
+      switch name {
+      case "title": if child.value("booktitle") == nil { child.fields.append(("booktitle", value)) }
+      case "subtitle": if child.value("booksubtitle") == nil { child.fields.append(("booksubtitle", value)) }
+      default: child.fields.append((name, value))
+      }
+    }
+    return child
+  }
+
+  static let types: [String: String] = [
+    "article": "article-journal", "book": "book", "mvbook": "book", "inbook": "chapter", "bookinbook": "chapter",
+    "suppbook": "chapter", "incollection": "chapter", "suppcollection": "chapter", "collection": "book",
+    "mvcollection": "book", "inproceedings": "paper-conference", "conference": "paper-conference",
+    "proceedings": "book", "mvproceedings": "book", "phdthesis": "thesis", "mastersthesis": "thesis",
+    "thesis": "thesis", "techreport": "report", "report": "report", "manual": "report", "booklet": "pamphlet",
+    "unpublished": "manuscript", "online": "webpage", "electronic": "webpage", "www": "webpage", "misc": "document",
+    "patent": "patent", "periodical": "periodical", "dataset": "dataset", "software": "software",
+    "reference": "book", "inreference": "entry-encyclopedia", "standard": "standard", "artwork": "graphic",
+    "audio": "song", "video": "motion_picture", "letter": "personal_communication", "review": "review",
+  ]
+
+  static func publication(_ entry: BibTeXParser.Entry, source: String) -> Publication? {
+    func text(_ name: String) -> String {
+      guard let raw = entry.value(name) else { return "" }
+      return collapse(LaTeX.toUnicode(raw))
+    }
+    func verbatim(_ name: String) -> String { collapse(entry.value(name) ?? "") }
+    func joined(_ main: String, _ sub: String) -> String {
+      text(sub).isEmpty ? text(main) : text(main) + ": " + text(sub)
+    }
+    let title = joined("title", "subtitle")
+    let (authors, etAl) = names(entry.value("author") ?? "")
+    var publication = Publication(title: title, sources: [source])
+    publication.authors = authors
+    publication.etAl = etAl
+    publication.editors = names(entry.value("editor") ?? "").names
+    publication.type = types[entry.type] ?? "document"
+    let journal = text("journal")
+    publication.journal = journal.isEmpty ? text("journaltitle") : journal
+    publication.container = text("booktitle").isEmpty ? "" : joined("booktitle", "booksubtitle")
+    if publication.container.isEmpty, publication.type == "chapter" || publication.type == "paper-conference" {
+      publication.container = text("maintitle")
+    }
+    var date = DateText(text("date"))
+    if date.year == nil { date = DateText(year: DateText.year(in: text("year"))) }
+    if let month = DateText.month(text("month")) {
+      date.month = month
+      if let year = date.year { date.printed = "\(year) \(month.prefix(3))" }
+    }
+    publication.year = date.year
+    publication.date = date.printed
+    publication.month = date.month
+    publication.volume = text("volume")
+    publication.issue = text("number").isEmpty ? text("issue") : text("number")
+    publication.pages = text("pages")
+    publication.publisher = ["publisher", "institution", "school", "organization"].lazy.map(text).first { !$0.isEmpty } ?? ""
+    let abstract = text("abstract")
+    if !abstract.isEmpty { publication.abstract = [AbstractSection(label: nil, text: abstract)] }
+    publication.doi = Identifiers.doi(verbatim("doi")) ?? ""
+    publication.url = verbatim("url")
+    publication.issn = verbatim("issn")
+    publication.isbn = verbatim("isbn")
+    publication.language = text("language").isEmpty ? text("langid") : text("language")
+    publication.pmid = Identifiers.pmid(verbatim("pmid")) ?? ""
+    let eprintType = verbatim("eprinttype").lowercased()
+    if publication.pmid.isEmpty, eprintType == "pubmed" || eprintType == "pmid" {
+      publication.pmid = Identifiers.pmid(verbatim("eprint")) ?? ""
+    }
+    if publication.doi.isEmpty, eprintType == "doi" { publication.doi = Identifiers.doi(verbatim("eprint")) ?? "" }
+    if publication.url.isEmpty, eprintType == "arxiv" || verbatim("archiveprefix").lowercased() == "arxiv",
+      !verbatim("eprint").isEmpty
+    {
+      publication.url = "https://arxiv.org/abs/" + verbatim("eprint")
+    }
+    publication.pmcid = Identifiers.pmcid(verbatim("pmcid")) ?? ""
+    publication.keywords = (text("keywords").isEmpty ? text("keyword") : text("keywords")).split(whereSeparator: { $0 == "," || $0 == ";" }).map {
+      $0.trimmingCharacters(in: .whitespaces)
+    }.filter { !$0.isEmpty }
+    return entry.fields.isEmpty ? nil : publication
+  }
+
+  /// `A and B and others`: each name in `Family Initials`, and whether the list ends in
+  /// `others` (et al.). A name in braces (`{World Health Organization}`) is one name.
+  static func names(_ raw: String) -> (names: [String], etAl: Bool) {
+    var names: [String] = []
+    var etAl = false
+    for part in splitOnAnd(raw) {
+      let trimmed = part.trimmingCharacters(in: .whitespacesAndNewlines)
+      if trimmed.isEmpty { continue }
+      if trimmed.lowercased() == "others" {
+        etAl = true
+        continue
+      }
+      if trimmed.hasPrefix("{"), trimmed.hasSuffix("}"), balancedOuterBraces(trimmed) {
+        names.append(collapse(LaTeX.toUnicode(String(trimmed.dropFirst().dropLast()))))
+        continue
+      }
+      let name = PersonName.parse(collapse(LaTeX.toUnicode(trimmed)))
+      if !name.isEmpty { names.append(name) }
+    }
+    return (names, etAl)
+  }
+
+  /// Splits at ` and ` outside braces, case-insensitively.
+  static func splitOnAnd(_ raw: String) -> [String] {
+    var parts: [String] = []
+    var current = ""
+    var depth = 0
+    let characters = Array(raw)
+    var index = 0
+    while index < characters.count {
+      let character = characters[index]
+      if character == "{" { depth += 1 }
+      if character == "}" { depth -= 1 }
+      if depth == 0, character.isWhitespace, index + 4 < characters.count,
+        String(characters[index + 1...index + 3]).lowercased() == "and", characters[index + 4].isWhitespace
+      {
+        parts.append(current)
+        current = ""
+        index += 5
+        continue
+      }
+      current.append(character)
+      index += 1
+    }
+    parts.append(current)
+    return parts
+  }
+
+  static func balancedOuterBraces(_ text: String) -> Bool {
+    var depth = 0
+    for (offset, character) in text.enumerated() {
+      if character == "{" { depth += 1 }
+      if character == "}" { depth -= 1 }
+      if depth == 0, offset < text.count - 1 { return false }
+    }
+    return depth == 0
+  }
+
+  static func collapse(_ text: String) -> String {
+    text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+  }
+}

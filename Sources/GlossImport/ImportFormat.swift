@@ -1,0 +1,153 @@
+import Foundation
+import GlossCore
+
+/// The formats `gloss import` reads, detected from a file's content, never its name.
+public enum ImportFormat: String, CaseIterable, Sendable {
+  case cancerindex, bibtex, ris, medline, pubmedXML = "pubmed-xml", cslJSON = "csl-json"
+
+  /// A library file is read whole; this bounds what one file may hold.
+  public static let maximumBytes = 256 << 20
+
+  /// The format of the file at `path`, from its first 64 KiB.
+  public static func detect(path: String) throws(ImportError) -> ImportFormat {
+    let handle = try LineReader.open(path)
+    defer { try? handle.close() }
+    return detect((try? handle.read(upToCount: 64 << 10)) ?? Data())
+  }
+
+  /// The format of `data`, from its first 64 KiB: XML with a PubMed root, JSON, an RIS
+  /// `TY  - ` (or Web of Science `PT `) line, a MEDLINE `PMID- ` line, a BibTeX `@type{`;
+  /// anything else is taken for a CancerIndex page, whose reader says if it is not one.
+  public static func detect(_ data: Data) -> ImportFormat {
+    let head = String(decoding: data.prefix(64 << 10), as: UTF8.self)
+    let trimmed = head.drop { $0 == "\u{FEFF}" || $0.isWhitespace }
+    if trimmed.hasPrefix("<") { return .pubmedXML }
+    if trimmed.hasPrefix("[") || trimmed.hasPrefix("{") { return .cslJSON }
+    var bibtex = false
+    for line in head.split(separator: "\n", omittingEmptySubsequences: true).prefix(2_000) {
+      let text = line.drop { $0 == "\u{FEFF}" }
+      if RISImport.tagged(String(text))?.0 == "TY" { return .ris }
+      if text.hasPrefix("PT ") || text.hasPrefix("FN Clarivate") || text.hasPrefix("FN Thomson") { return .ris }
+      if text.hasPrefix("PMID-") { return .medline }
+      let code = text.drop { $0 == " " || $0 == "\t" }
+      if !bibtex, code.first == "@" {
+        let type = code.dropFirst().prefix { $0.isLetter }
+        let after = code.dropFirst(1 + type.count).drop { $0 == " " || $0 == "\t" }
+        bibtex = !type.isEmpty && (after.first == "{" || after.first == "(")
+      }
+    }
+    return bibtex ? .bibtex : .cancerindex
+  }
+}
+
+/// A library file (anything but a CancerIndex page, which streams) read whole, checked to
+/// be a regular file of text within `ImportFormat.maximumBytes`, then parsed.
+public struct LibraryFile {
+  public let path: String
+  public let sourceName: String
+  public let data: Data
+
+  public init(path: String) throws(ImportError) {
+    self.path = path
+    sourceName = path.split(separator: "/").last.map(String.init) ?? path
+    let handle = try LineReader.open(path)
+    defer { try? handle.close() }
+    let read: Data
+    do {
+      read = try handle.read(upToCount: ImportFormat.maximumBytes + 1) ?? Data()
+    } catch {
+      throw ImportError(file: path, problem: "read failed (\(error))", remedy: "check the disk")
+    }
+    guard read.count <= ImportFormat.maximumBytes else {
+      throw ImportError(
+        file: path, problem: "is larger than \(ImportFormat.maximumBytes >> 20) MiB",
+        remedy: "split it into smaller files and import them together")
+    }
+    guard !read.isEmpty else {
+      throw ImportError(file: path, problem: "is empty", remedy: "export the library again and import that file")
+    }
+    if let nul = read.firstIndex(of: 0) {
+      throw ImportError(
+        file: path, offset: nul, problem: "is a binary file, not a text export (NUL byte)",
+        remedy: "export the library as BibTeX, RIS, MEDLINE, PubMed XML or CSL-JSON")
+    }
+    data = read.starts(with: [0xEF, 0xBB, 0xBF]) ? read.dropFirst(3) : read
+  }
+
+  /// The text, or the offset of the first byte that is not UTF-8.
+  func text() throws(ImportError) -> String {
+    if let text = String(validating: data, as: UTF8.self) { return text }
+    var offset = 0
+    var iterator = data.makeIterator()
+    var decoder = UTF8()
+    loop: while true {
+      switch decoder.decode(&iterator) {
+      case .scalarValue(let scalar): offset += String(scalar).utf8.count
+      case .emptyInput: break loop
+      case .error: break loop
+      }
+    }
+    throw ImportError(
+      file: path, offset: offset, problem: "is not valid UTF-8 text",
+      remedy: "export it again as UTF-8 (Unicode) text")
+  }
+
+  /// The entries of the file read as `format`. A file that is not that format at all, or
+  /// is cut inside an entry, is an error; an entry that cannot be read is skipped.
+  public func entries(as format: ImportFormat) throws(ImportError) -> [ListingEntry] {
+    switch format {
+    case .cancerindex:
+      preconditionFailure("CancerIndex pages stream through CancerIndexListing")
+    case .bibtex:
+      let entries = BibTeXImport.entries(in: try text(), source: sourceName)
+      try requireEntries(entries, "no BibTeX entry (@article{…}, @book{…}, …)")
+      try requireClosed(entries)
+      return entries
+    case .ris:
+      let entries = RISImport.entries(in: try text(), source: sourceName)
+      try requireEntries(entries, "no RIS record (TY  - … ER  - )")
+      try requireClosed(entries)
+      return entries
+    case .medline:
+      let entries = MedlineImport.entries(in: try text(), source: sourceName)
+      try requireEntries(entries, "no MEDLINE record (PMID- …)")
+      return entries
+    case .pubmedXML:
+      let (entries, error) = PubMedXMLImport.entries(in: data, source: sourceName)
+      if let error {
+        throw ImportError(
+          file: path, line: error.line, problem: error.reason,
+          remedy: "download it again from PubMed (efetch, retmode=xml) and import the whole file")
+      }
+      try requireEntries(entries, "no <PubmedArticle>")
+      return entries
+    case .cslJSON:
+      let (entries, error) = CSLJSONImport.entries(in: data, source: sourceName)
+      if let error {
+        throw ImportError(file: path, problem: error, remedy: "export the items again as CSL-JSON")
+      }
+      try requireEntries(entries, "no CSL-JSON item")
+      return entries
+    }
+  }
+
+  private func requireEntries(_ entries: [ListingEntry], _ what: String) throws(ImportError) {
+    let publications = entries.filter { if case .publication = $0 { true } else { false } }
+    guard publications.isEmpty else { return }
+    if case .skipped(let line, let reason)? = entries.first {
+      throw ImportError(file: path, line: line, problem: reason, remedy: "check the file; nothing was imported")
+    }
+    throw ImportError(file: path, problem: "holds \(what)", remedy: "check that it is the file you meant")
+  }
+
+  /// A file whose last entry never closes was cut (a partial download or copy): refuse
+  /// it whole rather than import the entries before the cut as if that were all.
+  private func requireClosed(_ entries: [ListingEntry]) throws(ImportError) {
+    guard case .skipped(let line, let reason)? = entries.last,
+      reason.contains("never closed") || reason.contains("end of the file")
+    else { return }
+    throw ImportError(
+      file: path, line: line, problem: "the last entry is cut: \(reason)",
+      remedy: "export the whole library again and import that file")
+  }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import GlossCore
+
+/// MEDLINE, PubMed's own text export (`.nbib`, `.txt`): records of `TAG - value` lines
+/// (tags padded to four characters), continued on lines indented by six spaces, separated
+/// by blank lines. Authors come as PubMed writes them (`AU  - Bruix J`), the journal as its
+/// abbreviation (`TA`), like the CancerIndex pages; the DOI from `LID`/`AID … [doi]`.
+public enum MedlineImport {
+  public static func entries(in text: String, source: String) -> [ListingEntry] {
+    var entries: [ListingEntry] = []
+    var fields: [(tag: String, value: String)] = []
+    var start = 0
+    func finish() {
+      guard !fields.isEmpty else { return }
+      if let publication = publication(fields, source: source) {
+        entries.append(.publication(publication, line: start))
+      } else {
+        entries.append(.skipped(line: start, reason: "the record has no fields"))
+      }
+      fields = []
+    }
+    var number = 0
+    for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      number += 1
+      let line = raw.hasSuffix("\r") ? raw.dropLast() : raw[...]
+      if line.trimmingCharacters(in: .whitespaces).isEmpty {
+        finish()
+        continue
+      }
+      if line.hasPrefix("      ") || line.hasPrefix("\t") {
+        if !fields.isEmpty {
+          fields[fields.count - 1].value += " " + line.trimmingCharacters(in: .whitespaces)
+        }
+        continue
+      }
+      guard let (tag, value) = tagged(line) else {
+        finish()
+        entries.append(.skipped(line: number, reason: "not a MEDLINE field (TAG - value)"))
+        continue
+      }
+      if tag == "PMID" {
+        finish()
+        start = number
+      }
+      if fields.isEmpty { start = number }
+      fields.append((tag, value))
+    }
+    finish()
+    return entries
+  }
+
+  /// `PMID- 16403221`, `TI  - …`: up to four capitals or digits, padded, then `- `.
+  static func tagged(_ line: Substring) -> (String, String)? {
+    guard let dash = line.firstIndex(of: "-"), line.distance(from: line.startIndex, to: dash) == 4 else { return nil }
+    let tag = line[..<dash].trimmingCharacters(in: .whitespaces)
+    guard !tag.isEmpty, tag.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) else { return nil }
+    return (tag, line[line.index(after: dash)...].trimmingCharacters(in: .whitespaces))
+  }
+
+  static func publication(_ fields: [(tag: String, value: String)], source: String) -> Publication? {
+    func all(_ tag: String) -> [String] { fields.filter { $0.tag == tag }.map(\.value) }
+    func first(_ tag: String) -> String { fields.first { $0.tag == tag }?.value ?? "" }
+    let title = first("TI").isEmpty ? first("BTI") : first("TI")
+    guard fields.count > 1 || !first("PMID").isEmpty else { return nil }
+    var publication = Publication(title: title, sources: [source])
+    // Authors in order, AU (PubMed's form) or else the full name, and collective names.
+    var authors: [String] = []
+    var pendingFull: String?
+    for field in fields {
+      switch field.tag {
+      case "FAU":
+        if let full = pendingFull { authors.append(PersonName.parse(full)) }
+        pendingFull = field.value
+      case "AU":
+        authors.append(field.value)
+        pendingFull = nil
+      case "CN":
+        if let full = pendingFull { authors.append(PersonName.parse(full)) }
+        pendingFull = nil
+        authors.append(field.value)
+      default: break
+      }
+    }
+    if let full = pendingFull { authors.append(PersonName.parse(full)) }
+    publication.authors = authors
+    publication.editors = all("ED").isEmpty ? all("FED").map(PersonName.parse) : all("ED")
+    publication.journal = first("TA").isEmpty ? first("JT") : first("TA")
+    let date = DateText(first("DP"))
+    publication.year = date.year
+    publication.date = first("DP")
+    publication.month = date.month
+    publication.volume = first("VI")
+    publication.issue = first("IP")
+    publication.pages = first("PG")
+    publication.abstract = AbstractSections.split(first("AB"))
+    publication.pubmed = !first("PMID").isEmpty
+    publication.pmid = Identifiers.pmid(first("PMID")) ?? ""
+    publication.pmcid = Identifiers.pmcid(first("PMC")) ?? ""
+    for value in all("LID") + all("AID") where value.hasSuffix("[doi]") && publication.doi.isEmpty {
+      publication.doi = Identifiers.doi(value) ?? ""
+    }
+    publication.issn = all("IS").first.map { String($0.prefix { $0 != " " }) } ?? ""
+    publication.isbn = first("ISBN")
+    publication.publisher = first("PB")
+    publication.language = first("LA")
+    publication.keywords = (all("MH") + all("OT")).map { $0.replacingOccurrences(of: "*", with: "") }
+    publication.container = first("BTI").isEmpty || first("TI").isEmpty ? "" : first("BTI")
+    let types = all("PT")
+    publication.type =
+      types.contains("Book") ? "book" : !first("BTI").isEmpty && !first("TI").isEmpty ? "chapter" : "article-journal"
+    publication.freeFullText = !publication.pmcid.isEmpty
+    return publication
+  }
+}
+
+/// A structured abstract written inline (`BACKGROUND: … RESULTS: …`, as MEDLINE and RIS
+/// exports carry it) split into labelled sections, the way a listing's abstract is.
+enum AbstractSections {
+  static func split(_ text: String) -> [AbstractSection] {
+    let collapsed = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ")
+    guard !collapsed.isEmpty else { return [] }
+    let characters = Array(collapsed)
+    var sections: [AbstractSection] = []
+    var label: String?
+    var textStart = 0
+    var index = 0
+    while index < characters.count {
+      // A label starts the text or follows the end of a sentence.
+      let atBoundary = index == 0 || (index >= 2 && characters[index - 1] == " " && ".?!)".contains(characters[index - 2]))
+      if atBoundary, let (found, end) = labelAt(characters, index) {
+        let before = String(characters[textStart..<index]).trimmingCharacters(in: .whitespaces)
+        if !before.isEmpty || label != nil { sections.append(AbstractSection(label: label, text: before)) }
+        label = found
+        textStart = end
+        index = end
+        continue
+      }
+      index += 1
+    }
+    let rest = String(characters[textStart...]).trimmingCharacters(in: .whitespaces)
+    if !rest.isEmpty || label != nil { sections.append(AbstractSection(label: label, text: rest)) }
+    return sections
+  }
+
+  /// `RESULTS: ` or `PATIENTS AND METHODS: ` at `index`: capitals, spaces, `&`, `/`, `-`,
+  /// at least three letters, then a colon and a space.
+  static func labelAt(_ characters: [Character], _ index: Int) -> (String, Int)? {
+    var end = index
+    var letters = 0
+    while end < characters.count, characters[end] != ":" {
+      let character = characters[end]
+      guard (character.isUppercase && character.isLetter) || " &/-,".contains(character) else { return nil }
+      if character.isLetter { letters += 1 }
+      end += 1
+      if end - index > 60 { return nil }
+    }
+    guard letters >= 3, end + 1 < characters.count, characters[end + 1] == " " else { return nil }
+    return (String(characters[index..<end]).trimmingCharacters(in: .whitespaces), end + 2)
+  }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import GlossCore
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
+/// PubMed XML (`<PubmedArticleSet>`, what E-utilities' efetch returns), read with
+/// Foundation's streaming `XMLParser`: titles and abstracts keep the text of their inline
+/// markup (`<i>`, `<sup>`, MathML), a structured abstract's `Label`s become sections,
+/// `CollectiveName` authors are authors, identifiers come from `ArticleIdList`. External
+/// entities and the DTD are never fetched.
+public enum PubMedXMLImport {
+  public static func entries(in data: Data, source: String) -> (entries: [ListingEntry], error: (line: Int, reason: String)?) {
+    let reader = Reader(source: source)
+    let parser = XMLParser(data: data)
+    parser.shouldResolveExternalEntities = false
+    parser.shouldProcessNamespaces = false
+    parser.delegate = reader
+    let finished = parser.parse()
+    if !finished, let error = parser.parserError {
+      return (reader.entries, (parser.lineNumber, "the XML is not well-formed (\(error.localizedDescription))"))
+    }
+    if !reader.sawArticleSet {
+      return (reader.entries, (1, "there is no <PubmedArticleSet>"))
+    }
+    return (reader.entries, nil)
+  }
+
+  private final class Reader: NSObject, XMLParserDelegate {
+    let source: String
+    var entries: [ListingEntry] = []
+    var sawArticleSet = false
+    var path: [String] = []
+    var text = ""
+    var attributes: [[String: String]] = []
+    // The article being read.
+    var article: Publication?
+    var articleLine = 0
+    var lastName = ""
+    var foreName = ""
+    var initials = ""
+    var collective = ""
+    var inEditorList = false
+    var abstractLabel: String?
+    var pubDate: [String: String] = [:]
+
+    init(source: String) { self.source = source }
+
+    func parser(
+      _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+      attributes attributeDict: [String: String]
+    ) {
+      path.append(name)
+      attributes.append(attributeDict)
+      switch name {
+      case "PubmedArticleSet": sawArticleSet = true
+      case "PubmedArticle", "PubmedBookArticle":
+        article = Publication(title: "", sources: [source])
+        article?.pubmed = true
+        article?.type = name == "PubmedBookArticle" ? "book" : "article-journal"
+        articleLine = parser.lineNumber
+      case "Author":
+        lastName = ""
+        foreName = ""
+        initials = ""
+        collective = ""
+      case "EditorList": inEditorList = true
+      case "AbstractText":
+        abstractLabel = attributeDict["Label"]
+        text = ""
+      case "PubDate": pubDate = [:]
+      default: break
+      }
+      // Text is gathered from here to the element's end, inline markup's text included
+      // (`<i>`, `<sup>` and MathML inside a title or abstract end without resetting it).
+      if ["ArticleTitle", "BookTitle", "AbstractText", "VernacularTitle"].contains(name) || isLeaf(name) { text = "" }
+    }
+
+    /// Elements whose text is read whole, markup and all.
+    func isLeaf(_ name: String) -> Bool {
+      [
+        "LastName", "ForeName", "Initials", "CollectiveName", "Volume", "Issue", "Year", "Month", "Day", "Season",
+        "MedlineDate", "ISOAbbreviation", "Title", "MedlinePgn", "ArticleId", "ELocationID", "Language", "ISSN",
+        "DescriptorName", "Keyword", "PublicationType", "PMID", "PublisherName", "Isbn",
+      ].contains(name)
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+      let attributesHere = attributes.popLast() ?? [:]
+      path.removeLast()
+      let value = collapse(text)
+      let parent = path.last ?? ""
+      guard article != nil else { return }
+      switch name {
+      case "ArticleTitle": article!.title = value
+      case "BookTitle":
+        if article!.title.isEmpty { article!.title = value } else { article!.container = value }
+      case "VernacularTitle": if article!.title.isEmpty { article!.title = value }
+      case "AbstractText":
+        let label = abstractLabel.map { $0.uppercased() }
+        article!.abstract.append(AbstractSection(label: label?.isEmpty == true ? nil : label, text: value))
+      case "LastName": lastName = value
+      case "ForeName": foreName = value
+      case "Initials": initials = value
+      case "CollectiveName": collective = value
+      case "Author":
+        var person = collective
+        if person.isEmpty, !lastName.isEmpty {
+          person = initials.isEmpty ? PersonName.make(family: lastName, given: foreName) : "\(lastName) \(initials)"
+        }
+        if !person.isEmpty {
+          if inEditorList { article!.editors.append(person) } else { article!.authors.append(person) }
+        }
+      case "EditorList": inEditorList = false
+      case "Volume" where parent == "JournalIssue": article!.volume = value
+      case "Issue" where parent == "JournalIssue": article!.issue = value
+      case "Year", "Month", "Day", "Season", "MedlineDate":
+        if parent == "PubDate" { pubDate[name] = value }
+      case "PubDate":
+        let year = pubDate["Year"].flatMap(Int.init) ?? pubDate["MedlineDate"].flatMap(DateText.year(in:))
+        article!.year = year
+        let month = pubDate["Month"].flatMap(DateText.month) ?? ""
+        article!.month = month
+        var printed = pubDate["MedlineDate"] ?? year.map(String.init) ?? ""
+        if pubDate["MedlineDate"] == nil {
+          if !month.isEmpty { printed += " " + month.prefix(3) }
+          if let day = pubDate["Day"].flatMap(Int.init) { printed += " \(day)" }
+          if let season = pubDate["Season"] { printed += " " + season }
+        }
+        article!.date = printed
+      case "ISOAbbreviation": article!.journal = value
+      case "Title" where parent == "Journal": if article!.journal.isEmpty { article!.journal = value }
+      case "MedlinePgn": article!.pages = value
+      case "ISSN": if article!.issn.isEmpty { article!.issn = value }
+      case "Isbn": if article!.isbn.isEmpty { article!.isbn = value }
+      case "PublisherName": article!.publisher = value
+      case "Language": if article!.language.isEmpty { article!.language = value }
+      case "DescriptorName", "Keyword": article!.keywords.append(value)
+      case "PMID" where parent == "MedlineCitation" || parent == "BookDocument":
+        article!.pmid = Identifiers.pmid(value) ?? ""
+      case "ELocationID" where attributesHere["EIdType"] == "doi":
+        if article!.doi.isEmpty { article!.doi = Identifiers.doi(value) ?? "" }
+      case "ArticleId":
+        switch attributesHere["IdType"] {
+        case "doi": if article!.doi.isEmpty { article!.doi = Identifiers.doi(value) ?? "" }
+        case "pmc": article!.pmcid = Identifiers.pmcid(value) ?? ""
+        case "pubmed": if article!.pmid.isEmpty { article!.pmid = Identifiers.pmid(value) ?? "" }
+        default: break
+        }
+      case "PubmedArticle", "PubmedBookArticle":
+        var publication = article!
+        publication.freeFullText = !publication.pmcid.isEmpty
+        entries.append(.publication(publication, line: articleLine))
+        article = nil
+      default: break
+      }
+    }
+
+    func collapse(_ text: String) -> String {
+      text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import GlossCore
+import Testing
+
+/// `gloss import` of library formats as a person runs it: detected formats, the same paper
+/// from two sources as one record, identifiers to search by, bad files refused whole.
+@Suite struct LibraryImportTests {
+  static let fixtures = GlossProcess.repository.deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+  static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
+
+  @Test func everySharedFixtureImportsInOneCall() throws {
+    let gloss = GlossProcess()
+    let files = try ["bibtex", "ris", "medline", "pubmed-xml", "csl-json"].flatMap { folder in
+      try FileManager.default.contentsOfDirectory(atPath: Self.fixture(folder)).sorted().map {
+        Self.fixture("\(folder)/\($0)")
+      }
+    }
+    let result = try gloss.run(arguments: ["import"] + files + ["--json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let summaries = try result.json().arrayValue ?? []
+    #expect(summaries.count == files.count)
+    let newRecords = summaries.compactMap { $0["new"]?.intValue }.reduce(0, +)
+    let records = try gloss.run("list", "--limit", "1000", "--json").json().arrayValue ?? []
+    #expect(records.count == Int(newRecords))
+    let again = try gloss.run(arguments: ["import"] + files + ["--json"]).json().arrayValue ?? []
+    #expect(again.allSatisfy { $0["new"] == .int(0) && $0["merged"] == .int(0) }, "a second import writes nothing")
+  }
+
+  @Test func aDOIDecidesEvenWhenTheTitleDiffers() throws {
+    let gloss = GlossProcess()
+    #expect(try gloss.run("import", Self.fixture("medline/pubmed_result2.txt")).status == 0)
+    let csl = gloss.file(
+      "pritchard.json",
+      """
+      [{"id": "p", "type": "article-journal", "title": "GenomeDiagram: a Python package for visualising genomes",
+        "author": [{"family": "Pritchard", "given": "Leighton"}], "issued": {"date-parts": [[2006]]},
+        "DOI": "https://doi.org/10.1093/BIOINFORMATICS/btk021", "publisher": "Oxford University Press",
+        "URL": "https://academic.oup.com/bioinformatics/article/22/5/616/205975"}]
+      """)
+    let merged = try gloss.run("import", csl)
+    #expect(merged.stdout.contains("0 new, 1 merged into existing records, 0 unchanged"), "\(merged.stdout)")
+    let record = try gloss.run("list", "doi:10.1093/bioinformatics/btk021", "--json").json().arrayValue ?? []
+    #expect(record.count == 1)
+    #expect(record.first?["title"]?.stringValue?.hasPrefix("GenomeDiagram: a python package for the visualization") == true,
+      "the first source's title stays")
+    #expect(record.first?["publisher"] == .string("Oxford University Press"), "an empty field is filled")
+    #expect(try gloss.run("conflicts", "--json").json() == .array([]), "two sources are not two people")
+  }
+
+  @Test func identifiersTypesAndKeywordsAreQueriesAndFields() throws {
+    let gloss = GlossProcess()
+    try gloss.run("import", Self.fixture("medline/example_pubmed.txt"), Self.fixture("bibtex/features2.bib"))
+    #expect(try gloss.run("list", "pmid:37464026", "--json").json().arrayValue?.first?["citekey"]
+      == .string("han2023extraordinary"))
+    #expect(try gloss.run("list", "type:paper-conference", "--json").json().arrayValue?.count == 1)
+    #expect((try gloss.run("list", "keyword:Fossils", "--json").json().arrayValue?.count ?? 0) >= 1)
+    let show = try gloss.run("show", "han2023extraordinary").stdout
+    #expect(show.contains("doi 10.1038/s41598-023-37545-8  pmid 37464026  pmcid PMC10354204"))
+    #expect(show.contains("type article-journal"))
+    let set = try gloss.run("set", "doe2014cool", "doi", "https://doi.org/10.1000/ABC")
+    #expect(set.status == 0, "\(set.stderr)")
+    #expect(try gloss.run("show", "doe2014cool", "--json").json()["doi"] == .string("10.1000/abc"))
+    let bad = try gloss.run("set", "doe2014cool", "type", "journal")
+    #expect(bad.status == 64 && bad.stderr.contains("type must be a CSL type"))
+    let badQuery = try gloss.run("list", "doi:nonsense")
+    #expect(badQuery.status == 1 && badQuery.stderr.contains("doi: takes a DOI"))
+  }
+
+  @Test func libraryFieldsTravelInBundles() throws {
+    let alice = GlossProcess(person: "alice")
+    let bob = GlossProcess(person: "bob")
+    try alice.run("import", Self.fixture("pubmed-xml/pubmed4.xml"))
+    try alice.run("set", "bao2017leucocyte", "keywords", "telomeres; TERT")
+    let bundle = alice.folder.appendingPathComponent("to-bob.gloss").path
+    #expect(try alice.run("sync", "export", bundle, "--all").status == 0)
+    let imported = try bob.run("sync", "import", "--trust", bundle)
+    #expect(imported.status == 0, "\(imported.stderr)")
+    let record = try bob.run("show", "bao2017leucocyte", "--json").json()
+    #expect(record["doi"] == .string("10.1136/gutjnl-2016-312510"))
+    #expect(record["keywords"] == .array([.string("telomeres"), .string("TERT")]))
+    #expect(try alice.run("dump").stdout == (try bob.run("dump").stdout))
+  }
+
+  @Test func badFilesAreRefusedWholeWithThePlace() throws {
+    let gloss = GlossProcess()
+    let cut = gloss.file("cut.bib", "@article{a, title = {One}, year = 2001}\n@article{b, title = {Tw")
+    let cutResult = try gloss.run("import", cut)
+    #expect(cutResult.status == 1)
+    #expect(cutResult.stderr.contains("cut.bib:2: the last entry is cut"), "\(cutResult.stderr)")
+    let binary = gloss.folder.appendingPathComponent("paper.pdf").path
+    FileManager.default.createFile(atPath: binary, contents: Data([0x25, 0x50, 0x44, 0x46, 0x00, 0x01]))
+    let binaryResult = try gloss.run("import", "--format", "bibtex", binary)
+    #expect(binaryResult.stderr.contains("paper.pdf (byte 4): is a binary file"), "\(binaryResult.stderr)")
+    let json = gloss.file("broken.json", "[{\"title\": \"x\",]")
+    #expect(try gloss.run("import", json).stderr.contains("broken.json: the JSON is not valid"))
+    let ris = gloss.file("cut.ris", "TY  - JOUR\nTI  - One\nER  - \nTY  - JOUR\nTI  - Two\n")
+    #expect(try gloss.run("import", ris).stderr.contains("cut.ris:4: the last entry is cut"))
+    let wrongFormat = try gloss.run("import", "--format", "medline", Self.fixture("bibtex/traps.bib"))
+    #expect(wrongFormat.status == 1 && wrongFormat.stderr.contains("traps.bib:1: not a MEDLINE field"))
+    let unknown = try gloss.run("import", "--format", "endnote", cut)
+    #expect(unknown.status == 64 && unknown.stderr.contains("--format takes cancerindex, bibtex"))
+    #expect(try gloss.operationCount() == 0, "nothing was written")
+  }
+}
