@@ -80,3 +80,49 @@ struct SyntheticListing {
     handle.write(Data(buffer.utf8))
   }
 }
+
+/// One made-up paper, for the library formats' files.
+struct SyntheticPaper {
+  var authors: [(family: String, given: String)]
+  var title: String
+  var journal: String
+  var year: Int
+  var volume: String
+  var issue: String
+  var pages: String
+  var abstract: [(label: String, text: String)]
+  var keywords: [String]
+}
+
+extension SyntheticListing {
+  static let givenNames = ["Anna", "Bruno", "Jia Li", "Karl", "Maria Grazia", "Olu", "Søren", "Yuki"]
+
+  mutating func paper(_ number: Int) -> SyntheticPaper {
+    let authorCount = Int(generator.next() % 6) + 1
+    let authors = (0..<authorCount).map { _ in (family: pick(Self.surnames), given: pick(Self.givenNames)) }
+    let year = 2000 + Int(generator.next() % 20)
+    let first = generator.next() % 900
+    return SyntheticPaper(
+      authors: authors, title: sentence(characters: 90) + " \(number)", journal: pick(Self.journals), year: year,
+      volume: String(generator.next() % 400), issue: String(generator.next() % 12 + 1),
+      pages: "\(first)-\(first + generator.next() % 30 + 1)",
+      abstract: Self.labels.prefix(4).map { (label: $0, text: sentence(characters: 280)) },
+      keywords: (0..<3).map { _ in word() })
+  }
+
+  /// Writes `count` entries, `entry` giving each one's text, in 1 MiB chunks.
+  mutating func write(to path: String, count: Int, entry: (Int, SyntheticPaper) -> String) throws {
+    FileManager.default.createFile(atPath: path, contents: nil)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    defer { try? handle.close() }
+    var buffer = ""
+    for number in 0..<count {
+      buffer += entry(number, paper(number))
+      if buffer.utf8.count > 1 << 20 {
+        handle.write(Data(buffer.utf8))
+        buffer = ""
+      }
+    }
+    handle.write(Data(buffer.utf8))
+  }
+}

@@ -16,7 +16,8 @@ import GlossCore
 /// order: authors etAl title journal year date volume issue pages pubmed freeFullText
 /// abstract) and the canonical value JSON; `tag.*` the spelling; `note.create` the record
 /// id, the body, and 0 or 1 + the canonical anchor JSON; `note.edit` the body;
-/// `note.delete` nothing; `status.set` a status index (unread to-read reading skimmed read).
+/// `note.delete` nothing; `status.set` a status index (unread to-read reading skimmed read);
+/// `source.say` the canonical payload JSON.
 enum OperationCodec {
   static let kinds = OperationBody.kinds
 
@@ -55,7 +56,7 @@ enum OperationCodec {
       previousHLC = hlc
       ops.varint(intern(op.target))
       switch op.body {
-      case .createRecord: ops.varint(intern(op.body.payload.canonical))
+      case .createRecord, .saySource: ops.varint(intern(op.body.payload.canonical))
       case .setField(let field, let value):
         ops.byte(UInt8(RecordField.allCases.firstIndex(of: field)!))
         ops.varint(intern(value.canonical))
@@ -171,6 +172,7 @@ enum OperationCodec {
         do {
           switch kinds[kindIndex] {
           case "record.create": body = try OperationBody(kind: "record.create", payload: try json())
+          case "source.say": body = try OperationBody(kind: "source.say", payload: try json())
           case "record.set":
             let field = Int(try reader.byte())
             guard field < RecordField.allCases.count else {

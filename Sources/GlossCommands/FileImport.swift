@@ -31,7 +31,7 @@ public enum FileImport {
           for entry in entries {
             switch entry {
             case .publication(let publication, _):
-              try importer.add(publication, fillOnly: true)
+              try importer.add(publication)
               done += 1
               if done % 256 == 0 { progress(done, Double(bytesBefore + sizes[index]) / Double(totalBytes)) }
             case .skipped(let line, let reason): importer.skip(line: line, reason: reason)

@@ -18,7 +18,8 @@ public struct GlossCommand: ParsableCommand {
     InitCommand.self, ImportCommand.self, ListCommand.self, SearchCommand.self, ShowCommand.self, TagCommand.self,
     UntagCommand.self, TagsCommand.self, NoteCommand.self, NotesCommand.self, NoteEditCommand.self,
     NoteDeleteCommand.self, StatusCommand.self, SetCommand.self, ConflictsCommand.self, ResolveCommand.self,
-    DumpCommand.self, SyncCommand.self, PeersCommand.self, LogCommand.self, ClockCommand.self, SqlCommand.self,
+    DuplicatesCommand.self, DumpCommand.self, SyncCommand.self, PeersCommand.self, LogCommand.self, ClockCommand.self,
+    SqlCommand.self,
   ]
 
   public init() {}
@@ -55,7 +56,8 @@ public struct GlossCommand: ParsableCommand {
   public static func isReadOnly(_ words: [String]) -> Bool {
     guard let first = words.first else { return true }
     switch first {
-    case "list", "search", "show", "tags", "notes", "conflicts", "dump", "log", "clock", "sql": return true
+    case "list", "search", "show", "tags", "notes", "conflicts", "duplicates", "dump", "log", "clock", "sql":
+      return true
     case "status": return words.dropFirst().filter { !$0.hasPrefix("-") }.count <= 1
     case "sync": return words.count > 1 && words[1] == "status"
     case "peers": return words.count == 1 || words[1].hasPrefix("-")

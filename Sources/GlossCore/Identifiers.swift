@@ -8,14 +8,17 @@ public enum Identifiers {
   /// `doi:10.1016/…` or `10.1016/…`; nil when no `10.NNNN/…` is there.
   public static func doi(_ text: String) -> String? {
     var value = text.trimmingCharacters(in: .whitespacesAndNewlines)
-    for prefix in ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi.org/", "doi:"]
+    for prefix in [
+      "https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi.org/", "doi:",
+    ]
     where value.lowercased().hasPrefix(prefix) {
       value = String(value.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
     }
     if value.hasSuffix(" [doi]") { value = String(value.dropLast(6)) }
     value = value.removingPercentEncoding ?? value
     guard value.hasPrefix("10."), let slash = value.firstIndex(of: "/"), value.index(after: slash) < value.endIndex,
-      value[value.index(value.startIndex, offsetBy: 3)..<slash].allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+      value[value.index(value.startIndex, offsetBy: 3)..<slash].allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }
+      ),
       !value.contains(where: { $0.isWhitespace })
     else { return nil }
     return value.lowercased()

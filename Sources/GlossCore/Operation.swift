@@ -14,6 +14,10 @@ public enum OperationBody: Hashable, Sendable {
   case deleteNote
   /// Sets the operation's person's own reading status.
   case setStatus(ReadingStatus)
+  /// Records what an import source (a file name) says about a record: its fields with a
+  /// value. Provenance, not bibliography: it changes no field, so that a second source
+  /// disagreeing is never a conflict, and a re-import rewrites only what its source changed.
+  case saySource(source: String, fields: [RecordField: JSONValue])
 
   public var kind: String {
     switch self {
@@ -25,11 +29,13 @@ public enum OperationBody: Hashable, Sendable {
     case .editNote: "note.edit"
     case .deleteNote: "note.delete"
     case .setStatus: "status.set"
+    case .saySource: "source.say"
     }
   }
 
   public static let kinds = [
     "record.create", "record.set", "tag.add", "tag.remove", "note.create", "note.edit", "note.delete", "status.set",
+    "source.say",
   ]
 
   public var payload: JSONValue {
@@ -50,6 +56,11 @@ public enum OperationBody: Hashable, Sendable {
     case .editNote(let text): return .object(["text": .string(text)])
     case .deleteNote: return .object([:])
     case .setStatus(let status): return .object(["status": .string(status.rawValue)])
+    case .saySource(let source, let fields):
+      return .object([
+        "source": .string(source),
+        "fields": .object(Dictionary(uniqueKeysWithValues: fields.map { ($0.key.rawValue, $0.value) })),
+      ])
     }
   }
 
@@ -99,12 +110,39 @@ public enum OperationBody: Hashable, Sendable {
         throw OperationDecodingError(kind: kind, key: "status")
       }
       self = .setStatus(status)
+    case "source.say":
+      guard case .object(let members)? = payload["fields"] else {
+        throw OperationDecodingError(kind: kind, key: "fields")
+      }
+      var fields: [RecordField: JSONValue] = [:]
+      for (name, value) in members {
+        // Only fields with a value: an absent field is the source saying nothing (one form).
+        guard let field = RecordField(rawValue: name), value != Publication.empty.value(of: field),
+          Publication.empty.settable(field, value)
+        else { throw OperationDecodingError(kind: kind, key: "fields.\(name)") }
+        fields[field] = value
+      }
+      let source = try string("source")
+      guard !source.isEmpty else { throw OperationDecodingError(kind: kind, key: "source") }
+      self = .saySource(source: source, fields: fields)
     default: throw OperationDecodingError(kind: kind, key: nil)
     }
   }
 }
 
 extension Publication {
+  /// A publication with every field empty: each field's empty value.
+  public static let empty = Publication(title: "")
+
+  /// The fields that hold something other than their empty value: what a source says.
+  public var statedFields: [RecordField: JSONValue] {
+    var fields: [RecordField: JSONValue] = [:]
+    for field in RecordField.allCases where value(of: field) != Self.empty.value(of: field) {
+      fields[field] = value(of: field)
+    }
+    return fields
+  }
+
   func settable(_ field: RecordField, _ value: JSONValue) -> Bool {
     var copy = self
     return copy.set(field, to: value)

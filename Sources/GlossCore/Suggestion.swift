@@ -17,9 +17,9 @@ public enum Suggestion {
   }
 
   /// Levenshtein distance over characters.
-  public static func distance(_ a: String, _ b: String) -> Int {
-    let a = Array(a)
-    let b = Array(b)
+  public static func distance(_ a: String, _ b: String) -> Int { distance(Array(a), Array(b)) }
+
+  public static func distance(_ a: [Character], _ b: [Character]) -> Int {
     var previous = Array(0...b.count)
     for (i, x) in a.enumerated() {
       var row = [i + 1]

@@ -9,12 +9,15 @@ public enum BibTeXImport {
     var parser = BibTeXParser(text: text)
     let items = parser.items()
     var byKey: [String: BibTeXParser.Entry] = [:]
-    for case .entry(let entry) in items where byKey[entry.key.lowercased()] == nil { byKey[entry.key.lowercased()] = entry }
+    for case .entry(let entry) in items where byKey[entry.key.lowercased()] == nil {
+      byKey[entry.key.lowercased()] = entry
+    }
     return items.map { item in
       switch item {
       case .skipped(let line, let reason): return .skipped(line: line, reason: reason)
       case .entry(let entry) where entry.type == "set" || entry.type == "xdata":
-        return .skipped(line: entry.line, reason: "@\(entry.type){\(entry.key)} groups other entries, which are imported themselves")
+        return .skipped(
+          line: entry.line, reason: "@\(entry.type){\(entry.key)} groups other entries, which are imported themselves")
       case .entry(let entry):
         let resolved = inherit(entry, from: byKey)
         guard let publication = publication(resolved, source: source) else {
@@ -55,9 +58,13 @@ public enum BibTeXImport {
   ]
 
   static func publication(_ entry: BibTeXParser.Entry, source: String) -> Publication? {
+    var converted: [String: String] = [:]
     func text(_ name: String) -> String {
+      if let done = converted[name] { return done }
       guard let raw = entry.value(name) else { return "" }
-      return collapse(LaTeX.toUnicode(raw))
+      let value = collapse(LaTeX.toUnicode(raw))
+      converted[name] = value
+      return value
     }
     func verbatim(_ name: String) -> String { collapse(entry.value(name) ?? "") }
     func joined(_ main: String, _ sub: String) -> String {
@@ -88,7 +95,8 @@ public enum BibTeXImport {
     publication.volume = text("volume")
     publication.issue = text("number").isEmpty ? text("issue") : text("number")
     publication.pages = text("pages")
-    publication.publisher = ["publisher", "institution", "school", "organization"].lazy.map(text).first { !$0.isEmpty } ?? ""
+    publication.publisher =
+      ["publisher", "institution", "school", "organization"].lazy.map(text).first { !$0.isEmpty } ?? ""
     let abstract = text("abstract")
     if !abstract.isEmpty { publication.abstract = [AbstractSection(label: nil, text: abstract)] }
     publication.doi = Identifiers.doi(verbatim("doi")) ?? ""
@@ -108,7 +116,9 @@ public enum BibTeXImport {
       publication.url = "https://arxiv.org/abs/" + verbatim("eprint")
     }
     publication.pmcid = Identifiers.pmcid(verbatim("pmcid")) ?? ""
-    publication.keywords = (text("keywords").isEmpty ? text("keyword") : text("keywords")).split(whereSeparator: { $0 == "," || $0 == ";" }).map {
+    publication.keywords = (text("keywords").isEmpty ? text("keyword") : text("keywords")).split(whereSeparator: {
+      $0 == "," || $0 == ";"
+    }).map {
       $0.trimmingCharacters(in: .whitespaces)
     }.filter { !$0.isEmpty }
     return entry.fields.isEmpty ? nil : publication
@@ -172,7 +182,22 @@ public enum BibTeXImport {
     return depth == 0
   }
 
+  /// White space runs as one space, trimmed; checked on the bytes first, as most values
+  /// need nothing.
   static func collapse(_ text: String) -> String {
-    text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+    var previousSpace = true
+    var clean = true
+    for byte in text.utf8 {
+      let space = byte == UInt8(ascii: " ")
+      if byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+        || (space && previousSpace)
+      {
+        clean = false
+        break
+      }
+      previousSpace = space
+    }
+    if clean, !previousSpace || text.isEmpty { return text }
+    return text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
   }
 }

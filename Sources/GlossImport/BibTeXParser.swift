@@ -126,7 +126,8 @@ struct BibTeXParser {
       let byte = bytes[index]
       let allowed =
         (byte >= 0x80) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
-        || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+        || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+        || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
         || "-_:./+'!?*&;<>[]|".utf8.contains(byte)
       if !allowed { break }
       index += 1

@@ -77,19 +77,24 @@ public struct LibraryFile {
   /// The text, or the offset of the first byte that is not UTF-8.
   func text() throws(ImportError) -> String {
     if let text = String(validating: data, as: UTF8.self) { return text }
+    throw ImportError(
+      file: path, offset: Self.firstInvalidUTF8(data) ?? 0, problem: "is not valid UTF-8 text",
+      remedy: "export it again as UTF-8 (Unicode) text")
+  }
+
+  /// The offset of the first byte of `data` that does not begin valid UTF-8, or nil.
+  static func firstInvalidUTF8(_ data: Data) -> Int? {
+    if String(validating: data, as: UTF8.self) != nil { return nil }
     var offset = 0
     var iterator = data.makeIterator()
     var decoder = UTF8()
-    loop: while true {
+    while true {
       switch decoder.decode(&iterator) {
       case .scalarValue(let scalar): offset += String(scalar).utf8.count
-      case .emptyInput: break loop
-      case .error: break loop
+      case .emptyInput: return nil
+      case .error: return offset
       }
     }
-    throw ImportError(
-      file: path, offset: offset, problem: "is not valid UTF-8 text",
-      remedy: "export it again as UTF-8 (Unicode) text")
   }
 
   /// The entries of the file read as `format`. A file that is not that format at all, or

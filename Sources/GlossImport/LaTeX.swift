@@ -7,10 +7,28 @@ import Foundation
 /// An unknown command keeps its argument and loses its name.
 public enum LaTeX {
   public static func toUnicode(_ text: String) -> String {
-    guard text.contains(where: { "\\{}~-`'$".contains($0) }) else { return text }
+    guard needsConversion(text) else { return text }
     var parser = Parser(characters: Array(text))
     let out = parser.run(until: nil)
-    return out.precomposedStringWithCanonicalMapping
+    // Accents are written as combining marks; NFC joins them to their letters.
+    return text.utf8.contains(UInt8(ascii: "\\")) ? out.precomposedStringWithCanonicalMapping : out
+  }
+
+  /// Whether `text` holds anything LaTeX would print differently, decided on its bytes:
+  /// most values (titles, abstracts) are plain text and are left as they are.
+  static func needsConversion(_ text: String) -> Bool {
+    var previous: UInt8 = 0
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "\\"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "~"), UInt8(ascii: "$"):
+        return true
+      case UInt8(ascii: "-"), UInt8(ascii: "`"), UInt8(ascii: "'"):
+        if previous == byte { return true }
+      default: break
+      }
+      previous = byte
+    }
+    return false
   }
 
   /// Combining marks for the accent commands.
@@ -113,7 +131,8 @@ public enum LaTeX {
         name.append(characters[index])
         index += 1
       }
-      if name.count == 1, let mark = LaTeX.accents[Character(name)], ["u", "v", "H", "c", "d", "b", "k", "r"].contains(name)
+      if name.count == 1, let mark = LaTeX.accents[Character(name)],
+        ["u", "v", "H", "c", "d", "b", "k", "r"].contains(name)
       {
         skipSpaces()
         return accent(mark)

@@ -126,7 +126,8 @@ enum AbstractSections {
     var index = 0
     while index < characters.count {
       // A label starts the text or follows the end of a sentence.
-      let atBoundary = index == 0 || (index >= 2 && characters[index - 1] == " " && ".?!)".contains(characters[index - 2]))
+      let atBoundary =
+        index == 0 || (index >= 2 && characters[index - 1] == " " && ".?!)".contains(characters[index - 2]))
       if atBoundary, let (found, end) = labelAt(characters, index) {
         let before = String(characters[textStart..<index]).trimmingCharacters(in: .whitespaces)
         if !before.isEmpty || label != nil { sections.append(AbstractSection(label: label, text: before)) }

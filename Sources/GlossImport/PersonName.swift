@@ -42,7 +42,9 @@ public enum PersonName {
       let words = parts[0].split(whereSeparator: { $0 == " " || $0 == "~" }).map(String.init)
       guard words.count > 1 else { return collapse(parts[0]) }
       // PubMed's own form already: `Bruix J`.
-      if let last = words.last, last.count <= 3, last.allSatisfy({ $0.isUppercase }) { return words.joined(separator: " ") }
+      if let last = words.last, last.count <= 3, last.allSatisfy({ $0.isUppercase }) {
+        return words.joined(separator: " ")
+      }
       var familyStart = words.count - 1
       while familyStart > 1, let first = words[familyStart - 1].first, first.isLowercase { familyStart -= 1 }
       return make(

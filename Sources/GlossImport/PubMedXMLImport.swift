@@ -11,9 +11,17 @@ import GlossCore
 /// `CollectiveName` authors are authors, identifiers come from `ArticleIdList`. External
 /// entities and the DTD are never fetched.
 public enum PubMedXMLImport {
-  public static func entries(in data: Data, source: String) -> (entries: [ListingEntry], error: (line: Int, reason: String)?) {
+  public static func entries(in data: Data, source: String) -> (
+    entries: [ListingEntry], error: (line: Int, reason: String)?
+  ) {
+    // Foundation's XMLParser traps on an element name that is not UTF-8 (found by the
+    // pubmed-xml fuzz target); PubMed writes UTF-8, so anything else is refused first.
+    if let offset = LibraryFile.firstInvalidUTF8(data) {
+      let line = data.prefix(offset).reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+      return ([], (line, "is not valid UTF-8 text at byte \(offset)"))
+    }
     let reader = Reader(source: source)
-    let parser = XMLParser(data: data)
+    let parser = XMLParser(data: withoutProcessingInstructions(data))
     parser.shouldResolveExternalEntities = false
     parser.shouldProcessNamespaces = false
     parser.delegate = reader
@@ -25,6 +33,34 @@ public enum PubMedXMLImport {
       return (reader.entries, (1, "there is no <PubmedArticleSet>"))
     }
     return (reader.entries, nil)
+  }
+
+  /// `data` with every processing instruction but the leading XML declaration blanked
+  /// out. Foundation's XMLParser crashes on one without data (`<?x?>`, found by the
+  /// pubmed-xml fuzz target), and PubMed XML has none: blanking them changes nothing a
+  /// real file says.
+  static func withoutProcessingInstructions(_ data: Data) -> Data {
+    var bytes = [UInt8](data)
+    var index = 0
+    while index + 1 < bytes.count {
+      guard bytes[index] == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "?") else {
+        index += 1
+        continue
+      }
+      let isDeclaration =
+        index == 0 && bytes.count >= 6 && bytes[2..<5] == [0x78, 0x6D, 0x6C][...]
+        && [UInt8(ascii: " "), UInt8(ascii: "?")].contains(bytes[5])
+      var end = index + 2
+      while end + 1 < bytes.count, !(bytes[end] == UInt8(ascii: "?") && bytes[end + 1] == UInt8(ascii: ">")) {
+        end += 1
+      }
+      let last = min(end + 1, bytes.count - 1)
+      if !isDeclaration {
+        for position in index...last where bytes[position] != UInt8(ascii: "\n") { bytes[position] = UInt8(ascii: " ") }
+      }
+      index = last + 1
+    }
+    return Data(bytes)
   }
 
   private final class Reader: NSObject, XMLParserDelegate {

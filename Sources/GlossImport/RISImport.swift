@@ -91,9 +91,13 @@ public enum RISImport {
   static func publication(_ fields: [(tag: String, value: String)], source: String, webOfScience: Bool)
     -> Publication?
   {
-    func all(_ tags: String...) -> [String] { fields.filter { tags.contains($0.tag) }.map(\.value).filter { !$0.isEmpty } }
+    func all(_ tags: String...) -> [String] {
+      fields.filter { tags.contains($0.tag) }.map(\.value).filter { !$0.isEmpty }
+    }
     func first(_ tags: String...) -> String {
-      for tag in tags { if let value = fields.first(where: { $0.tag == tag && !$0.value.isEmpty })?.value { return value } }
+      for tag in tags {
+        if let value = fields.first(where: { $0.tag == tag && !$0.value.isEmpty })?.value { return value }
+      }
       return ""
     }
     let type = types[fields.first?.value.uppercased() ?? ""] ?? "article-journal"
@@ -122,7 +126,8 @@ public enum RISImport {
     }
     // Web of Science's PD: `JUN 8`, `JUN`, `SPR`.
     let published = first("PD").split(separator: " ")
-    if webOfScience, date.month.isEmpty, let word = published.first, let month = DateText.month(String(word.prefix(3))) {
+    if webOfScience, date.month.isEmpty, let word = published.first, let month = DateText.month(String(word.prefix(3)))
+    {
       date.month = month
       if let year = date.year {
         date.printed = "\(year) \(month.prefix(3))"

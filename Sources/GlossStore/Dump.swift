@@ -115,13 +115,21 @@ extension StoreReader {
       }
       var statuses: [String: JSONValue] = [:]
       for (person, entries) in statusRows[num] ?? [:] { statuses[person] = sortedEntries(entries) }
-      records.append(
-        .object([
-          "id": .string(view.id), "citekey": .string(view.citekey), "fields": .object(fields),
-          "topics": .array(view.publication.topics.map(JSONValue.string)),
-          "sources": .array(view.publication.sources.map(JSONValue.string)), "tags": .object(tags),
-          "notes": .array(notes[num] ?? []), "status": .object(statuses),
-        ]))
+      var record: [String: JSONValue] = [
+        "id": .string(view.id), "citekey": .string(view.citekey), "fields": .object(fields),
+        "topics": .array(view.publication.topics.map(JSONValue.string)),
+        "sources": .array(view.publication.sources.map(JSONValue.string)), "tags": .object(tags),
+        "notes": .array(notes[num] ?? []), "status": .object(statuses),
+      ]
+      // What sources said by `source.say` (what a creation's sources said is its fields).
+      var said: [String: JSONValue] = [:]
+      for (source, statement) in try sourceStatements(record: num) where statement.kind == "source.say" {
+        said[source] = .object([
+          "dot": .string(statement.dot.description), "fields": SourceStatements.json(statement.fields),
+        ])
+      }
+      if !said.isEmpty { record["said"] = .object(said) }
+      records.append(.object(record))
     }
     return .object([
       "format": .string("gloss-dump/1"), "records": .array(records),

@@ -163,6 +163,10 @@ struct OperationApplier {
         seq: seq, record: record.num, person: operation.person, timestamp: operation.timestamp, status: status,
         superseding: superseded)
       try registers.refresh(record: record.num, person: operation.person, now: now)
+    case .saySource(let source, let fields):
+      let record = try requireRecord(operation.target)
+      try SourceStatements(db: db).remember(
+        record: record.num, source: source, fields: fields, operation: operation, seq: seq)
     }
   }
 
@@ -177,7 +181,18 @@ struct OperationApplier {
     return record
   }
 
+  /// Creates the record or joins another creation of it, then keeps what each of the
+  /// creation's sources says about it.
   private mutating func createRecord(_ publication: Publication, id: String, operation: Op, seq: Int64) throws {
+    try createOrJoinRecord(publication, id: id, operation: operation, seq: seq)
+    guard let record = try StoreReader(db: db).recordRef(id: id) else { return }
+    for source in publication.sources {
+      try SourceStatements(db: db).remember(
+        record: record.num, source: source, fields: publication.statedFields, operation: operation, seq: seq)
+    }
+  }
+
+  private mutating func createOrJoinRecord(_ publication: Publication, id: String, operation: Op, seq: Int64) throws {
     guard let existing = try StoreReader(db: db).recordRef(id: id) else {
       let statement = try db.cachedStatement(
         sql: """

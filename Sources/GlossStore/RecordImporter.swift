@@ -22,49 +22,72 @@ public struct ImportSummary: Sendable, Equatable {
 ///
 /// A paper is the store's record when it has the same DOI, else the same PMID, else the
 /// same content id (first author's surname, year, title): a DOI or PMID decides even when
-/// the title differs. A new paper becomes one `record.create`.
+/// the title differs. A new paper becomes one `record.create`, which also says what its
+/// source (the file's name) says about it.
 ///
-/// A paper already in the store gets a `record.set` per field, superseding the field's
-/// entries, in two ways. From a CancerIndex page, the page is the record's own source: a
-/// field whose value on the page differs from the store's is rewritten (a corrected page
-/// corrects the record). From a library format (another source), only the fields the store
-/// leaves empty are filled: a second source neither overrides the first nor raises a
-/// conflict, and `conflicts` stays for people's concurrent edits. An identical paper gets
-/// nothing, so importing the same file twice writes nothing.
+/// A paper already in the store is compared with what its source said about it last
+/// time (`SourceStatements`), not with the record's current values, which are what people
+/// made of it since:
+/// - the same source again: a field is rewritten (`record.set`, superseding its entries)
+///   only when the source's own value changed since it last said it. Re-importing an
+///   unchanged file writes nothing, even after people edited or resolved fields; a
+///   corrected page corrects the record.
+/// - another source: only the fields the record leaves empty are filled. Where it
+///   disagrees, its values are kept as what it says (`source.say`), shown by
+///   `show --sources`, and never raise a conflict: conflicts are for people's edits.
+///
+/// Two entries of one file that are one paper (a file listing a paper twice): the first
+/// is what the source says; the later ones only fill what is still empty, so that
+/// importing the file again finds nothing changed.
 public struct RecordImporter {
   let session: WriteSession
   public private(set) var summary = ImportSummary()
+  /// Records this file has already spoken about.
+  private var seen: Set<String> = []
 
   public init(session: WriteSession) {
     self.session = session
   }
 
-  public mutating func add(_ publication: Publication, fillOnly: Bool = false) throws {
+  public mutating func add(_ publication: Publication) throws {
     let reader = session.reader
     guard let existing = try reader.matchingRecord(publication), let current = try reader.publication(num: existing.num)
     else {
+      seen.insert(publication.id.text)
       try session.commit(.createRecord(publication), target: publication.id.text)
       summary.new += 1
       summary.operations += 1
       return
     }
+    let source = publication.sources.first ?? ""
+    let stated = publication.statedFields
+    let repeated = !seen.insert(existing.id).inserted
+    let said = repeated ? nil : try reader.sourceStatements(record: existing.num)[source]?.fields
     var changed = false
     for field in RecordField.allCases {
       let incoming = publication.value(of: field)
       let present = current.value(of: field)
+      let empty = Publication.empty.value(of: field)
       if present == incoming { continue }
-      // Another source only fills what the store leaves empty (false counts as empty).
-      if fillOnly, !(field.isEmpty(present) || present == .bool(false)) || field.isEmpty(incoming)
-        || incoming == .bool(false)
-      {
+      if let said {
+        // The same source: only what it changed since it last spoke.
+        if (said[field] ?? empty) == incoming { continue }
+      } else if present != empty || incoming == empty {
+        // Another source: only fills a field the record leaves empty.
         continue
       }
-      let supersedes = try reader.fieldDots(record: existing, field: field)
       try session.commit(
-        .setField(field, incoming), target: existing.id, supersedes: supersedes,
+        .setField(field, incoming), target: existing.id,
+        supersedes: try reader.fieldDots(record: existing, field: field),
         requires: [try reader.originDot(record: existing)])
       summary.operations += 1
       changed = true
+    }
+    if !source.isEmpty, !repeated, said != stated {
+      try session.commit(
+        .saySource(source: source, fields: stated), target: existing.id,
+        requires: [try reader.originDot(record: existing)])
+      summary.operations += 1
     }
     if changed { summary.merged += 1 } else { summary.unchanged += 1 }
   }
@@ -79,7 +102,10 @@ extension StoreReader {
   public func matchingRecord(_ publication: Publication) throws -> RecordRef? {
     // Each expression as the index on it is written, so that SQLite uses the index.
     let lookups = [
-      (publication.doi, "SELECT num, id, origin FROM record WHERE json_extract(library, '$.doi') = ? ORDER BY id LIMIT 1"),
+      (
+        publication.doi,
+        "SELECT num, id, origin FROM record WHERE json_extract(library, '$.doi') = ? ORDER BY id LIMIT 1"
+      ),
       (
         publication.pmid,
         "SELECT num, id, origin FROM record WHERE json_extract(library, '$.pmid') = ? ORDER BY id LIMIT 1"

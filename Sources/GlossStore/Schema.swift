@@ -1,4 +1,5 @@
 import GRDB
+import GlossCore
 
 /// The store's tables. Documented for `sqlite3` users in the README ("The store").
 ///
@@ -26,6 +27,30 @@ public enum Schema {
     }
     migrator.registerMigration("v3-library-fields") { db in
       try db.execute(sql: v3)
+    }
+    migrator.registerMigration("v4-source-statements") { db in
+      try db.execute(sql: v4)
+      // What each source said is derived from the log: the creations that named it.
+      for row in try Row.fetchAll(
+        db,
+        sql: """
+          SELECT o.seq, o.payload, rec.num FROM operation o JOIN record rec ON rec.id = o.target
+          WHERE o.kind = 'record.create' ORDER BY o.hlc, o.seq
+          """)
+      {
+        guard
+          case .createRecord(let publication)? = try? OperationBody(
+            kind: "record.create", payload: try JSONValue(parsing: row["payload"]))
+        else { continue }
+        for source in publication.sources {
+          try db.execute(
+            sql: "INSERT OR REPLACE INTO source_said (record, source, op, fields) VALUES (?, ?, ?, ?)",
+            arguments: [
+              row["num"] as Int64, source, row["seq"] as Int64,
+              SourceStatements.json(publication.statedFields).canonical,
+            ])
+        }
+      }
     }
     return migrator
   }
@@ -94,6 +119,17 @@ public enum Schema {
     CREATE INDEX record_doi ON record(json_extract(library, '$.doi')) WHERE json_extract(library, '$.doi') IS NOT NULL;
     CREATE INDEX record_pmid ON record(json_extract(library, '$.pmid'))
       WHERE json_extract(library, '$.pmid') IS NOT NULL;
+    """
+
+  /// What each import source last said about each record (`SourceStatements`).
+  static let v4 = """
+    CREATE TABLE source_said (
+      record INTEGER NOT NULL REFERENCES record(num),
+      source TEXT NOT NULL,
+      op INTEGER NOT NULL REFERENCES operation(seq),
+      fields TEXT NOT NULL,
+      PRIMARY KEY (record, source)
+    ) WITHOUT ROWID;
     """
 
   static let v1 = """

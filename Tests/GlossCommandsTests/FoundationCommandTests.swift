@@ -56,11 +56,12 @@ import Testing
       "cancerindex-sorafenib.txt",
       seed.replacingOccurrences(of: "Lancet. 2017; 389(10064):56-66", with: "Lancet. 2017; 389(10064):56-67"))
     let update = try gloss.run("import", corrected)
-    #expect(update.stdout.contains("0 new, 1 merged into existing records, 29 unchanged, 0 skipped (1 operations)"))
+    #expect(update.stdout.contains("0 new, 1 merged into existing records, 29 unchanged, 0 skipped (2 operations)"))
     let log = try gloss.run("log", "bruix2017regorafenib", "--json").json().arrayValue!
-    #expect(log.map { $0["kind"]?.stringValue } == ["record.set", "record.create"])
-    #expect(log[0]["payload"] == .object(["field": .string("pages"), "value": .string("56-67")]))
-    #expect(log[0]["supersedes"] == .array([log[1]["dot"]!]))
+    #expect(log.map { $0["kind"]?.stringValue } == ["source.say", "record.set", "record.create"])
+    #expect(log[1]["payload"] == .object(["field": .string("pages"), "value": .string("56-67")]))
+    #expect(log[1]["supersedes"] == .array([log[2]["dot"]!]))
+    #expect(log[0]["payload"]?["source"] == .string("cancerindex-sorafenib.txt"), "the page's new word is remembered")
     #expect(try gloss.run("show", "bruix2017regorafenib", "--json").json()["pages"] == .string("56-67"))
   }
 

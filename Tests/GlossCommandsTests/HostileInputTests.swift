@@ -256,7 +256,8 @@ import Testing
     // Cut just after the last entry's citation line: its abstract is gone, the footer too.
     let lines = seed.split(separator: "\n", omittingEmptySubsequences: false)
     let citation = try #require(lines.lastIndex { $0.contains("[PubMed]") })
-    let cut = gloss.file("cut.txt", lines[...citation].joined(separator: "\n") + "\n")
+    // Saved again under the seed's name, so that it is the same source speaking.
+    let cut = gloss.file("cancerindex-sorafenib.txt", lines[...citation].joined(separator: "\n") + "\n")
     let before = try gloss.run("dump").stdout
     let result = try gloss.run("import", cut)
     #expect(result.status == 0)

@@ -41,7 +41,8 @@ import Testing
     #expect(merged.stdout.contains("0 new, 1 merged into existing records, 0 unchanged"), "\(merged.stdout)")
     let record = try gloss.run("list", "doi:10.1093/bioinformatics/btk021", "--json").json().arrayValue ?? []
     #expect(record.count == 1)
-    #expect(record.first?["title"]?.stringValue?.hasPrefix("GenomeDiagram: a python package for the visualization") == true,
+    #expect(
+      record.first?["title"]?.stringValue?.hasPrefix("GenomeDiagram: a python package for the visualization") == true,
       "the first source's title stays")
     #expect(record.first?["publisher"] == .string("Oxford University Press"), "an empty field is filled")
     #expect(try gloss.run("conflicts", "--json").json() == .array([]), "two sources are not two people")
@@ -50,8 +51,9 @@ import Testing
   @Test func identifiersTypesAndKeywordsAreQueriesAndFields() throws {
     let gloss = GlossProcess()
     try gloss.run("import", Self.fixture("medline/example_pubmed.txt"), Self.fixture("bibtex/features2.bib"))
-    #expect(try gloss.run("list", "pmid:37464026", "--json").json().arrayValue?.first?["citekey"]
-      == .string("han2023extraordinary"))
+    #expect(
+      try gloss.run("list", "pmid:37464026", "--json").json().arrayValue?.first?["citekey"]
+        == .string("han2023extraordinary"))
     #expect(try gloss.run("list", "type:paper-conference", "--json").json().arrayValue?.count == 1)
     #expect((try gloss.run("list", "keyword:Fossils", "--json").json().arrayValue?.count ?? 0) >= 1)
     let show = try gloss.run("show", "han2023extraordinary").stdout
@@ -100,5 +102,89 @@ import Testing
     let unknown = try gloss.run("import", "--format", "endnote", cut)
     #expect(unknown.status == 64 && unknown.stderr.contains("--format takes cancerindex, bibtex"))
     #expect(try gloss.operationCount() == 0, "nothing was written")
+  }
+
+  @Test func likelyDuplicatesAreListedWithWhy() throws {
+    let gloss = GlossProcess()
+    try gloss.run("import", GlossProcess.seed)
+    let near = gloss.file(
+      "near.bib",
+      """
+      @article{bruix,
+        author = {Bruix, Jordi and Qin, Shukui},
+        title = {Regorafenib for patients with hepatocellular carcinoma who progressed on sorafenib therapy (RESORCE): a randomised, double-blind, placebo-controlled, phase 3 trial},
+        journal = {The Lancet}, year = 2016 }
+      @article{other,
+        author = {Bruix, Jordi},
+        title = {Regorafenib for patients with hepatocellular carcinoma who progressed on sorafenib therapy (RESORCE): a randomised, double-blind, placebo-controlled, phase 3 trial},
+        year = 2012 }
+      @article{doi1, author = {Xu, Li}, title = {A made-up paper on liver cancer screening}, year = 2019, doi = {10.1/a}}
+      @article{doi2, author = {Xu, Li}, title = {A made-up paper on liver cancer screening!}, year = 2019, doi = {10.1/b}}
+      """)
+    #expect(try gloss.run("import", near).status == 0)
+    let pairs = try gloss.run("duplicates", "--json").json().arrayValue ?? []
+    #expect(pairs.count == 1, "\(pairs)")
+    let pair = try #require(pairs.first)
+    #expect(pair["records"]?.arrayValue?.contains(.string("ye4zs5c4w64t")) == true)
+    #expect(pair["why"] == .string("titles 95% alike; 2016 and 2017; both by Bruix"), "ids in order: wvwh…, ye4z…")
+    #expect((pair["titleSimilarity"]?.intValue ?? 0) >= 90)
+    #expect(try gloss.run("duplicates").stdout.contains("both by Bruix"))
+  }
+
+  @Test func reimportNeverUndoesPeopleAndSourcesDisagreeWithoutConflict() throws {
+    let gloss = GlossProcess()
+    try gloss.run("import", GlossProcess.seed)
+    // The bug: re-importing the unchanged seed after a person's edit wrote the old title back.
+    try gloss.run("set", "ye4z", "title", "Regorafenib after sorafenib (RESORCE), as we call it")
+    let again = try gloss.run("import", GlossProcess.seed)
+    #expect(again.stdout.contains("0 new, 0 merged into existing records, 30 unchanged, 0 skipped (0 operations)"))
+    #expect(
+      try gloss.run("show", "ye4z", "--json").json()["title"]
+        == .string("Regorafenib after sorafenib (RESORCE), as we call it"))
+    let bib = gloss.file(
+      "lancet.bib",
+      """
+      @article{bruix, author = {Bruix, Jordi and Qin, Shukui}, year = 2017, journal = {The Lancet},
+        title = {Regorafenib for patients with hepatocellular carcinoma who progressed on sorafenib treatment ({RESORCE}): a randomised, double-blind, placebo-controlled, phase 3 trial},
+        pages = {56--66}, volume = {390}, doi = {10.1016/S0140-6736(16)32453-9}}
+      """)
+    // Matched by content id (the BibTeX title is the original one, not the edited one).
+    let merged = try gloss.run("import", bib)
+    #expect(merged.stdout.contains("0 new, 1 merged into existing records"), "\(merged.stdout)")
+    #expect(try gloss.run("conflicts", "--json").json() == .array([]), "two sources are not two people")
+    let sources = try gloss.run("show", "ye4z", "--sources").stdout
+    #expect(sources.contains("lancet.bib  (imported into it; differs in 3)"), "\(sources)")
+    #expect(sources.contains("    authors     Bruix J; Qin S"), "the file lists two authors of many")
+    #expect(sources.contains("    volume      390"), "a real disagreement is shown")
+    #expect(
+      sources.contains("    title       Regorafenib for patients"), "the person's title differs from both sources")
+    #expect(!sources.contains("    pages"), "56--66 and 56-66 agree")
+    #expect(!sources.contains("    journal"), "The Lancet and Lancet agree")
+    #expect(try gloss.run("import", bib).stdout.contains("(0 operations)"), "an unchanged source writes nothing")
+    // The source changes its own value: that, and only that, is rewritten.
+    let corrected = gloss.file(
+      "lancet.bib",
+      try String(contentsOfFile: bib, encoding: .utf8).replacingOccurrences(
+        of: "volume = {390}", with: "volume = {391}"))
+    #expect(try gloss.run("import", corrected).stdout.contains("1 merged into existing records"))
+    #expect(try gloss.run("show", "ye4z", "--json").json()["volume"] == .string("391"))
+  }
+
+  @Test func whatSourcesSayTravelsAndConverges() throws {
+    let alice = GlossProcess(person: "alice")
+    let bob = GlossProcess(person: "bob")
+    try alice.run("import", GlossProcess.seed)
+    let bib = alice.file(
+      "other.bib",
+      "@article{x, author = {Bruix, J}, year = 2017, volume = {999}, title = {Regorafenib for patients with hepatocellular carcinoma who progressed on sorafenib treatment (RESORCE): a randomised, double-blind, placebo-controlled, phase 3 trial}}\n"
+    )
+    try alice.run("import", bib)
+    let bundle = alice.folder.appendingPathComponent("b.gloss").path
+    try alice.run("sync", "export", bundle, "--all")
+    #expect(try bob.run("sync", "import", "--trust", bundle).status == 0)
+    let dump = try alice.run("dump").stdout
+    #expect(dump == (try bob.run("dump").stdout))
+    #expect(dump.contains("\"said\":{\"other.bib\":"))
+    #expect(try bob.run("show", "ye4z", "--sources").stdout.contains("    volume      999"))
   }
 }

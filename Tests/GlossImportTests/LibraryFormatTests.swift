@@ -117,9 +117,15 @@ import Testing
   }
 
   @Test func bibtexNames() {
-    #expect(BibTeXImport.names("Knuth, Donald E. and Ludwig van Beethoven and others").names == ["Knuth DE", "van Beethoven L"])
+    #expect(
+      BibTeXImport.names("Knuth, Donald E. and Ludwig van Beethoven and others").names == [
+        "Knuth DE", "van Beethoven L",
+      ])
     #expect(BibTeXImport.names("Knuth, Donald E. and others").etAl)
-    #expect(BibTeXImport.names("{World Health Organization} and Smith, Jr, John").names == ["World Health Organization", "Smith Jr J"])
+    #expect(
+      BibTeXImport.names("{World Health Organization} and Smith, Jr, John").names == [
+        "World Health Organization", "Smith Jr J",
+      ])
     #expect(BibTeXImport.names("de la Fontaine, Jean and J.-P. Sartre").names == ["de la Fontaine J", "Sartre JP"])
   }
 
@@ -163,12 +169,15 @@ import Testing
     let utf = try Self.parse("ris/example_utf_chars.ris", as: .ris).publications[0]
     #expect(utf.authors.first == "Dobrokhotova YE")
     #expect(utf.title.hasPrefix("Состояние рецепторного аппарата эндометрия"), "ST when there is no TI")
-    #expect(utf.abstract.first?.text.hasSuffix("in endometrial hyperplasia in the late reproductive period") == true,
+    #expect(
+      utf.abstract.first?.text.hasSuffix("in endometrial hyperplasia in the late reproductive period") == true,
       "an untagged continuation line joins AB")
     #expect(utf.pages == "52-57" && utf.volume == "8" && utf.issue == "3")
 
     let multiline = try Self.parse("ris/example_multiline.ris", as: .ris).publications
-    #expect(multiline.allSatisfy { $0.abstract.first?.text == "first line, ER then second line and at the end the last line" })
+    #expect(
+      multiline.allSatisfy { $0.abstract.first?.text == "first line, ER then second line and at the end the last line" }
+    )
 
     let wos = try Self.parse("ris/example_wos.ris", as: .ris)
     let parkes = try wos.titled("Interactions stabilizing the structure")
@@ -190,7 +199,9 @@ import Testing
     #expect(casbon.year == 2006 && casbon.volume == "7" && casbon.pages == "10")
     #expect(casbon.pmid == "16403221" && casbon.pmcid == "PMC1373603")
     #expect(casbon.abstract.map(\.label) == ["BACKGROUND", "RESULTS", "CONCLUSION"])
-    #expect(casbon.abstract[0].text.hasPrefix("Benchmarking algorithms in structural bioinformatics often involves the construction"))
+    #expect(
+      casbon.abstract[0].text.hasPrefix(
+        "Benchmarking algorithms in structural bioinformatics often involves the construction"))
     #expect(casbon.issn == "1471-2105" && casbon.language == "eng")
     #expect(casbon.keywords.contains("Database Management Systems"))
     let pritchard = try result2.titled("GenomeDiagram")
@@ -233,7 +244,8 @@ import Testing
     let lactate = try Self.parse("pubmed-xml/pubmed6.xml", as: .pubmedXML).publications[0]
     #expect(lactate.title.hasPrefix("A \"Blood Relationship\" Between the Overlooked Minimum Lactate Equivalent"))
     let lactateAbstract = lactate.abstract.map(\.text).joined()
-    #expect(!lactateAbstract.contains("<sub>") && !lactateAbstract.contains("<i>"), "inline markup's text, not its tags")
+    #expect(
+      !lactateAbstract.contains("<sub>") && !lactateAbstract.contains("<i>"), "inline markup's text, not its tags")
     #expect(lactateAbstract.contains("(P < 0.001; ES: 3.54)"), "an escaped < is text")
 
     let imaging = try Self.parse("pubmed-xml/pubmed7.xml", as: .pubmedXML).publications[0]
@@ -257,7 +269,8 @@ import Testing
     #expect(thesis.authors == ["Himmelstein D"] && thesis.doi == "10.6084/m9.figshare.4724797")
     let bare = try Self.parse("csl-json/excess-date-parts-csl.json", as: .cslJSON).publications[0]
     #expect(bare.type == "entry" && bare.year == 2018 && bare.date == "2018 Oct 21", "extra date parts ignored")
-    #expect(CSLJSONImport.date(["date-parts": [["2017", "3"]]]) == DateText(year: 2017, month: "March", printed: "2017 Mar"))
+    #expect(
+      CSLJSONImport.date(["date-parts": [["2017", "3"]]]) == DateText(year: 2017, month: "March", printed: "2017 Mar"))
   }
 
   @Test func identifiersAreNormalised() {

@@ -33,8 +33,8 @@ struct Simulation {
     clock.advance(Int64(random.next() % 50) - 10)
     let replica = pick(replicas)
     let recordIDs = try replica.store.read { reader in try reader.records(.all, limit: nil).records.map(\.id) }
-    let action = random.next() % 12
-    if recordIDs.isEmpty || action >= 9 {
+    let action = random.next() % 13
+    if recordIDs.isEmpty || action >= 10 {
       try exchange(into: replica)
       return
     }
@@ -46,6 +46,9 @@ struct Simulation {
     let noteChoice = notes.isEmpty ? nil : pick(notes)
     let fieldValue = pick(["56-66", "56-67", "e16269"])
     let quoted = random.next() % 2 == 0
+    let source = pick(["library.bib", "export.ris", "cancerindex-sorafenib.txt"])
+    let volume = pick(["389", "390", ""])
+    let doi = pick(["10.1016/s0140-6736(16)32453-9", "10.1/other", ""])
     let created: String? = try replica.store.write { session -> String? in
       let record = try session.reader.resolveRecord(id)
       switch action {
@@ -65,6 +68,15 @@ struct Simulation {
         }
       case 6: _ = try session.setStatus(record, status)
       case 7: _ = try session.setField(record, .pages, .string(fieldValue))
+      case 8:
+        // Another import of the paper from a source: fills, rewrites what that source
+        // changed, and says what it says (`source.say`).
+        var publication = try session.reader.publication(num: record.num)!
+        publication.volume = volume
+        publication.doi = doi
+        publication.sources = [source]
+        var importer = RecordImporter(session: session)
+        try importer.add(publication)
       default:
         let conflicts = try session.reader.conflicts()
         if let conflict = conflicts.first { _ = try session.resolve(conflict.target, keep: 1, value: nil) }

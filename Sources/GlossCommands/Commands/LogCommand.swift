@@ -57,6 +57,7 @@ struct LogCommand: ParsableCommand {
     case .editNote(let text): return "note \(op.target) edited: \(text.prefix(60))"
     case .deleteNote: return "note \(op.target) deleted"
     case .setStatus(let status): return "\(op.target) \(op.person) \(status.phrase)"
+    case .saySource(let source, let fields): return "\(op.target) as \(source) says it (\(fields.count) fields)"
     }
   }
 }

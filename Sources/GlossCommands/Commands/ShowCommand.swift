@@ -10,18 +10,27 @@ struct ShowCommand: ParsableCommand {
 
   @OptionGroup var storeOptions: StoreOptions
   @Flag(help: "Print JSON.") var json = false
+  @Flag(help: "Also show what each import source says where it disagrees with the record.") var sources = false
   @Argument(help: ArgumentHelp("A record id, id prefix or citekey.", valueName: "id")) var id: String
 
   func run() throws {
     let store = try storeOptions.open()
-    let (record, annotations) = try store.read { reader in
+    let (record, annotations, statements) = try store.read { reader in
       let ref = try reader.resolveRecord(id)
-      return (try reader.record(num: ref.num)!, try reader.annotations(of: ref))
+      return (
+        try reader.record(num: ref.num)!, try reader.annotations(of: ref), try reader.sourceStatements(record: ref.num)
+      )
     }
     let output = CommandContext.current.output
     if json || CommandContext.current.mode == .json {
       guard case .object(var members) = record.json else { return }
       members.merge(annotations.json(fullNotes: true)) { $1 }
+      if sources {
+        members["sources"] = .object(
+          statements.mapValues { statement in
+            .object(Dictionary(uniqueKeysWithValues: statement.fields.map { ($0.key.rawValue, $0.value) }))
+          })
+      }
       output.json(.object(members))
       return
     }
@@ -34,7 +43,9 @@ struct ShowCommand: ParsableCommand {
     if p.pubmed { citation += "  [PubMed]" }
     if p.freeFullText { citation += "  [free full text]" }
     output.line(citation)
-    if !p.container.isEmpty { output.line("In: \(p.container)" + (p.editors.isEmpty ? "" : ", ed. " + p.editors.joined(separator: ", "))) }
+    if !p.container.isEmpty {
+      output.line("In: \(p.container)" + (p.editors.isEmpty ? "" : ", ed. " + p.editors.joined(separator: ", ")))
+    }
     if !p.publisher.isEmpty { output.line(p.publisher) }
     var identifiers: [String] = []
     if !p.doi.isEmpty { identifiers.append("doi \(p.doi)") }
@@ -68,6 +79,37 @@ struct ShowCommand: ParsableCommand {
       }
     }
     Self.print(annotations, recordID: record.id, width: width, color: color, to: output)
+    if sources { Self.print(statements, of: record.publication, width: width, color: color, to: output) }
+  }
+
+  /// Each source, and the fields where what it says differs from the record beyond
+  /// trivial differences (dashes, a final period, case, white space, a leading "The").
+  static func print(
+    _ statements: [String: SourceStatement], of publication: Publication, width: Int, color: Bool, to output: Output
+  ) {
+    output.line()
+    output.line(Style.cyan.apply("SOURCES", enabled: color))
+    for source in statements.keys.sorted() {
+      let statement = statements[source]!
+      let differing = RecordField.allCases.filter { field in
+        let said = statement.fields[field] ?? Publication.empty.value(of: field)
+        return said != Publication.empty.value(of: field)
+          && !TrivialDifference.agree(said, publication.value(of: field))
+      }
+      let role = statement.kind == "record.create" ? "brought the record" : "imported into it"
+      output.line(
+        "  \(source)  (\(role); " + (differing.isEmpty ? "agrees with the record)" : "differs in \(differing.count))"))
+      for field in differing {
+        let value = statement.fields[field]!
+        let text =
+          value.stringValue ?? value.arrayValue?.compactMap(\.stringValue).joined(separator: "; ") ?? value.canonical
+        for (index, line) in Terminal.wrap(text, width: width, indent: "      ").enumerated() {
+          output.line(
+            index == 0
+              ? "    " + field.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + line.dropFirst(6) : line)
+        }
+      }
+    }
   }
 
   /// What people added, below the fields: a block per kind, each only when there is some.

@@ -92,7 +92,9 @@ public struct QueryCompiler {
       arguments.append("\(column) : \(try ftsString([.phrase(value)], column: column, query: query))")
       return "record.num IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?)"
     case "doi":
-      guard let doi = Identifiers.doi(value) else { throw fail("doi: takes a DOI, like doi:10.1016/s0140-6736(16)32453-9") }
+      guard let doi = Identifiers.doi(value) else {
+        throw fail("doi: takes a DOI, like doi:10.1016/s0140-6736(16)32453-9")
+      }
       arguments.append(doi)
       return "json_extract(record.library, '$.doi') = ?"
     case "pmid":
