@@ -49,6 +49,9 @@ public struct Publication: Hashable, Sendable {
   public var keywords: [String] = []
   public var language = ""
   public var month = ""
+  /// The citekey a person set (`gloss set ID citekey KEY`), empty when none: it beats the
+  /// key derived from the content (`citekey`).
+  public var pinnedCitekey = ""
 
   public init(
     authors: [String] = [], etAl: Bool = false, title: String, journal: String = "", year: Int? = nil,
@@ -118,6 +121,7 @@ public struct Publication: Hashable, Sendable {
     case .keywords: .array(keywords.map(JSONValue.string))
     case .language: .string(language)
     case .month: .string(month)
+    case .citekey: .string(pinnedCitekey)
     }
   }
 
@@ -166,6 +170,7 @@ public struct Publication: Hashable, Sendable {
     case (.container, .string(let text)): container = text
     case (.language, .string(let text)): language = text
     case (.month, .string(let text)): month = text
+    case (.citekey, .string(let text)): pinnedCitekey = text
     case (.editors, .array(let items)), (.keywords, .array(let items)):
       let texts = items.compactMap(\.stringValue)
       guard texts.count == items.count else { return false }
@@ -184,6 +189,8 @@ public struct Publication: Hashable, Sendable {
 public enum RecordField: String, CaseIterable, Sendable, Comparable {
   case authors, etAl, title, journal, year, date, volume, issue, pages, pubmed, freeFullText, abstract
   case type, doi, pmid, pmcid, url, issn, isbn, publisher, container, editors, keywords, language, month
+  /// Added after the library fields: a citekey set by a person.
+  case citekey
 
   /// The fields library formats bring; absent from a payload or a dump when empty.
   public static let libraryFields: [RecordField] = Array(allCases.drop { $0 != .type })
@@ -205,6 +212,8 @@ public enum RecordField: String, CaseIterable, Sendable, Comparable {
     case .doi: "doi must look like 10.1016/S0140-6736(16)32453-9 (a https://doi.org/ prefix is removed)"
     case .pmid: "pmid must be PubMed's number, like 27932229"
     case .type: "type must be a CSL type: \(CSLType.all.joined(separator: ", "))"
+    case .citekey:
+      "citekey must start with a letter and hold up to 64 letters, digits and _ : . - + (empty gives back the derived key)"
     default: "\(rawValue) takes any text"
     }
   }
@@ -243,6 +252,8 @@ public enum RecordField: String, CaseIterable, Sendable, Comparable {
     case .type:
       if text.isEmpty || CSLType.all.contains(text) { return .string(text) }
       return nil
+    case .citekey:
+      return Citekey.isValid(text) || text.isEmpty ? .string(text) : nil
     default: return .string(text)
     }
   }

@@ -94,6 +94,30 @@ public enum Citekey {
     "a", "an", "the", "of", "on", "in", "and", "for", "to", "with", "by", "at", "from", "is", "are",
   ]
 
+  /// A key LaTeX and Pandoc accept in `\cite{…}` and `@…`: an ASCII letter, then up to 63
+  /// ASCII letters, digits and `_ : . - +`.
+  public static func isValid(_ key: String) -> Bool {
+    let bytes = Array(key.utf8)
+    guard let first = bytes.first, bytes.count <= 64, (65...90).contains(first) || (97...122).contains(first) else {
+      return false
+    }
+    return bytes.allSatisfy {
+      (65...90).contains($0) || (97...122).contains($0) || (48...57).contains($0) || "_:.-+".utf8.contains($0)
+    }
+  }
+
+  /// The suffix of the Nth record sharing a key (N from 1): `a` … `z`, `aa`, `ab`, ….
+  public static func suffix(_ index: Int) -> String {
+    var number = index
+    var letters = ""
+    while number > 0 {
+      number -= 1
+      letters = String(UnicodeScalar(UInt8(97 + number % 26))) + letters
+      number /= 26
+    }
+    return letters
+  }
+
   public static func make(firstAuthor: String?, year: Int?, title: String) -> String {
     let surname = firstAuthor.map { asciiLettersAndDigits(RecordID.normalise(RecordID.surname(of: $0))) } ?? ""
     let word = RecordID.normalise(title).split(separator: " ").lazy.map(asciiLettersAndDigits)

@@ -41,24 +41,36 @@ public enum PubMedXMLImport {
   /// real file says.
   static func withoutProcessingInstructions(_ data: Data) -> Data {
     var bytes = [UInt8](data)
+    let lt = UInt8(ascii: "<")
+    let gt = UInt8(ascii: ">")
+    let question = UInt8(ascii: "?")
     var index = 0
     while index + 1 < bytes.count {
-      guard bytes[index] == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "?") else {
+      guard bytes[index] == lt, bytes[index + 1] == question else {
         index += 1
         continue
       }
-      let isDeclaration =
-        index == 0 && bytes.count >= 6 && bytes[2..<5] == [0x78, 0x6D, 0x6C][...]
-        && [UInt8(ascii: " "), UInt8(ascii: "?")].contains(bytes[5])
+      // The instruction ends at the first `?>`; a `<` or `>` before it means it is not one
+      // that real PubMed XML would hold, and only its opening `<?` is blanked.
       var end = index + 2
-      while end + 1 < bytes.count, !(bytes[end] == UInt8(ascii: "?") && bytes[end + 1] == UInt8(ascii: ">")) {
+      while end + 1 < bytes.count, !(bytes[end] == question && bytes[end + 1] == gt), bytes[end] != lt,
+        bytes[end] != gt
+      {
         end += 1
       }
-      let last = min(end + 1, bytes.count - 1)
-      if !isDeclaration {
-        for position in index...last where bytes[position] != UInt8(ascii: "\n") { bytes[position] = UInt8(ascii: " ") }
+      guard end + 1 < bytes.count, bytes[end] == question else {
+        bytes[index] = UInt8(ascii: " ")
+        bytes[index + 1] = UInt8(ascii: " ")
+        index += 2
+        continue
       }
-      index = last + 1
+      let isDeclaration = index == 0 && end > 5 && Array(bytes[2..<6]) == Array("xml ".utf8)
+      if !isDeclaration {
+        for position in index...(end + 1) where bytes[position] != UInt8(ascii: "\n") {
+          bytes[position] = UInt8(ascii: " ")
+        }
+      }
+      index = end + 2
     }
     return Data(bytes)
   }

@@ -121,6 +121,7 @@ struct OperationApplier {
       register.write(entry(operation, value), superseding: operation.supersedes)
       if !wasConflicted && register.register.isConflicted { conflictsCreated += 1 }
       try FieldRegisters(db: db).store(register, record: record, field: field, newSeq: (operation.dot, seq))
+      if field == .citekey { try Citekeys(db: db).refresh(record: record.num) }
     case .addTag(let spelling):
       let record = try requireRecord(operation.target)
       let key = TagName.key(spelling)
@@ -186,6 +187,7 @@ struct OperationApplier {
   private mutating func createRecord(_ publication: Publication, id: String, operation: Op, seq: Int64) throws {
     try createOrJoinRecord(publication, id: id, operation: operation, seq: seq)
     guard let record = try StoreReader(db: db).recordRef(id: id) else { return }
+    try Citekeys(db: db).refresh(record: record.num)
     for source in publication.sources {
       try SourceStatements(db: db).remember(
         record: record.num, source: source, fields: publication.statedFields, operation: operation, seq: seq)
@@ -196,12 +198,13 @@ struct OperationApplier {
     guard let existing = try StoreReader(db: db).recordRef(id: id) else {
       let statement = try db.cachedStatement(
         sql: """
-          INSERT INTO record (id, citekey, title, authors, et_al, journal, year, date, volume, issue, pages, pubmed,
-            free_full_text, abstract, topics, sources, library, origin)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          INSERT INTO record (id, citekey, citekey_base, title, authors, et_al, journal, year, date, volume, issue,
+            pages, pubmed, free_full_text, abstract, topics, sources, library, origin)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """)
       try statement.execute(arguments: [
-        id, publication.citekey, publication.title, RecordColumns.joinAuthors(publication.authors), publication.etAl,
+        id, publication.citekey, publication.citekey, publication.title, RecordColumns.joinAuthors(publication.authors),
+        publication.etAl,
         publication.journal, publication.year, publication.date, publication.volume, publication.issue,
         publication.pages, publication.pubmed, publication.freeFullText,
         RecordColumns.joinAbstract(publication.abstract), RecordColumns.joinSet(publication.topics),

@@ -19,7 +19,8 @@ public struct RecordView: Sendable, Equatable {
       "freeFullText": .bool(p.freeFullText), "abstract": p.value(of: .abstract),
       "topic": p.topics.first.map(JSONValue.string) ?? .null,
     ]
-    for field in RecordField.libraryFields { members[field.rawValue] = p.value(of: field) }
+    // `citekey` is the key shown (pinned or derived), not the pinned field alone.
+    for field in RecordField.libraryFields where field != .citekey { members[field.rawValue] = p.value(of: field) }
     if !conflictedFields.isEmpty { members["conflicts"] = .array(conflictedFields.map { .string($0.rawValue) }) }
     return .object(members)
   }

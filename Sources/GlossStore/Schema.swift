@@ -52,6 +52,13 @@ public enum Schema {
         }
       }
     }
+    migrator.registerMigration("v5-unique-citekeys") { db in
+      try db.execute(sql: v5)
+      let keys = Citekeys(db: db)
+      for wanted in try String.fetchAll(db, sql: "SELECT DISTINCT citekey_wanted FROM record ORDER BY 1") {
+        try keys.reassign(wanted)
+      }
+    }
     return migrator
   }
 
@@ -130,6 +137,15 @@ public enum Schema {
       fields TEXT NOT NULL,
       PRIMARY KEY (record, source)
     ) WITHOUT ROWID;
+    """
+
+  /// Citekeys made unique (`Citekeys`): `citekey` is the key shown, `citekey_base` the
+  /// one derived at creation, `citekey_wanted` the pinned key or else the base.
+  static let v5 = """
+    ALTER TABLE record ADD COLUMN citekey_base TEXT NOT NULL DEFAULT '';
+    ALTER TABLE record ADD COLUMN citekey_wanted TEXT NOT NULL DEFAULT '';
+    UPDATE record SET citekey_base = citekey, citekey_wanted = citekey;
+    CREATE INDEX record_citekey_wanted ON record(citekey_wanted);
     """
 
   static let v1 = """

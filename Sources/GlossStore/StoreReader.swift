@@ -11,6 +11,11 @@ public struct StoreReader {
     return HLCTimestamp(packed: text.flatMap { UInt64($0) } ?? 0)
   }
 
+  /// The id of the record whose key, as shown, is `citekey`.
+  public func recordShowing(citekey: String) throws -> String? {
+    try String.fetchOne(db, sql: "SELECT id FROM record WHERE citekey = ?", arguments: [citekey])
+  }
+
   public func recordRef(id: String) throws -> RecordRef? {
     let statement = try db.cachedStatement(sql: "SELECT num, origin FROM record WHERE id = ?")
     guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }

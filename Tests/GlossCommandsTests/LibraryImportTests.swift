@@ -187,4 +187,42 @@ import Testing
     #expect(dump.contains("\"said\":{\"other.bib\":"))
     #expect(try bob.run("show", "ye4z", "--sources").stdout.contains("    volume      999"))
   }
+
+  @Test func citekeysAreUniqueStableSettableAndTheSameOnEveryPeer() throws {
+    let alice = GlossProcess(person: "alice")
+    let bob = GlossProcess(person: "bob")
+    let bib = alice.file(
+      "smith.bib",
+      """
+      @article{a, author = {Smith, John}, year = 2017, title = {Cancer screening one}}
+      @article{b, author = {Smith, Kate}, year = 2017, title = {Cancer screening two}}
+      @article{c, author = {Smith, John}, year = 2017, title = {Cancer screening three}}
+      """)
+    try alice.run("import", bib)
+    func keys(_ gloss: GlossProcess) throws -> [String: String] {
+      var result: [String: String] = [:]
+      for record in try gloss.run("list", "--json").json().arrayValue ?? [] {
+        result[record["title"]!.stringValue!] = record["citekey"]!.stringValue!
+      }
+      return result
+    }
+    #expect(
+      try keys(alice) == [
+        "Cancer screening one": "smith2017cancer", "Cancer screening two": "smith2017cancera",
+        "Cancer screening three": "smith2017cancerb",
+      ], "a clash gets a, b in the order the records were made")
+    try alice.run("set", "smith2017cancer", "year", "2018")
+    #expect(try keys(alice)["Cancer screening one"] == "smith2017cancer", "a later edit does not change the key")
+    #expect(try alice.run("set", "smith2017cancerb", "citekey", "smith:screening3").status == 0)
+    let taken = try alice.run("set", "smith2017cancera", "citekey", "smith:screening3")
+    #expect(taken.status == 1 && taken.stderr.contains("'smith:screening3' is already the citekey of"))
+    let invalid = try alice.run("set", "smith2017cancera", "citekey", "9 bad key")
+    #expect(invalid.status == 64 && invalid.stderr.contains("citekey must start with a letter"))
+    #expect(try alice.run("show", "smith:screening3", "--json").json()["title"] == .string("Cancer screening three"))
+    let bundle = alice.folder.appendingPathComponent("to-bob.gloss").path
+    try alice.run("sync", "export", bundle, "--all")
+    #expect(try bob.run("sync", "import", "--trust", bundle).status == 0)
+    #expect(try keys(bob) == (try keys(alice)), "every peer shows the same keys")
+    #expect(try bob.run("dump").stdout == (try alice.run("dump").stdout))
+  }
 }

@@ -49,6 +49,7 @@ struct Simulation {
     let source = pick(["library.bib", "export.ris", "cancerindex-sorafenib.txt"])
     let volume = pick(["389", "390", ""])
     let doi = pick(["10.1016/s0140-6736(16)32453-9", "10.1/other", ""])
+    let citekey = pick(["bruix2017regorafenib", "shared", "sharedb", ""])
     let created: String? = try replica.store.write { session -> String? in
       let record = try session.reader.resolveRecord(id)
       switch action {
@@ -67,6 +68,10 @@ struct Simulation {
           }
         }
       case 6: _ = try session.setStatus(record, status)
+      case 7 where quoted:
+        // Pinned citekeys that clash across records and replicas: every peer must show the
+        // same unique keys.
+        _ = try session.setField(record, .citekey, .string(citekey))
       case 7: _ = try session.setField(record, .pages, .string(fieldValue))
       case 8:
         // Another import of the paper from a source: fills, rewrites what that source

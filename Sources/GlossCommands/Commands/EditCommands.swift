@@ -30,6 +30,11 @@ struct SetCommand: ParsableCommand {
     }
     let recordID = try storeOptions.open().write { session in
       let record = try session.reader.resolveRecord(id)
+      if recordField == .citekey, let key = parsed.stringValue, !key.isEmpty,
+        let holder = try session.reader.recordShowing(citekey: key), holder != record.id
+      {
+        throw StoreError("'\(key)' is already the citekey of \(holder); choose another")
+      }
       _ = try session.setField(record, recordField, parsed)
       return record.id
     }
