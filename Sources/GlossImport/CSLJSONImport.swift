@@ -23,25 +23,74 @@ public enum CSLJSONImport {
     } else {
       return ([], "the JSON is neither an array of CSL items nor one item")
     }
+    let lines = root is [Any] ? itemLines(data) : [1]
     return (
       items.enumerated().map { index, item in
+        let line = index < lines.count ? lines[index] : 1
         guard let object = item as? [String: Any] else {
-          return .skipped(line: index + 1, reason: "item \(index + 1) is not a JSON object")
+          return .skipped(line: line, reason: "item \(index + 1) is not a JSON object")
         }
         guard let publication = publication(object, source: source) else {
-          return .skipped(line: index + 1, reason: "item \(index + 1) has no title, author, date or identifier")
+          return .skipped(line: line, reason: "item \(index + 1) has no title, author, date or identifier")
         }
-        return .publication(publication, line: index + 1)
+        return .publication(publication, line: line)
       }, nil
     )
   }
 
   static let maximumDepth = 64
 
+  /// The line each item of the top-level array starts on, so that a skipped item is named
+  /// by its place in the file.
+  static func itemLines(_ data: Data) -> [Int] {
+    var lines: [Int] = []
+    var line = 1
+    var depth = 0
+    var expectingItem = false
+    forEachByteOutsideStrings(data) { _, byte in
+      if byte == UInt8(ascii: "\n") { line += 1 }
+      let isSpace = byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+      if expectingItem, !isSpace, byte != UInt8(ascii: "]") {
+        lines.append(line)
+        expectingItem = false
+      }
+      switch byte {
+      case UInt8(ascii: "["), UInt8(ascii: "{"):
+        depth += 1
+        if depth == 1, byte == UInt8(ascii: "[") { expectingItem = true }
+      case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+      case UInt8(ascii: ","): if depth == 1 { expectingItem = true }
+      default: break
+      }
+      return true
+    }
+    return lines
+  }
+
   /// The offset where arrays and objects nest past `maximumDepth`: refused before
   /// Foundation's recursive parser could exhaust the stack on a hostile file.
   static func nestingTooDeep(_ data: Data) -> Int? {
     var depth = 0
+    var tooDeep: Int?
+    forEachByteOutsideStrings(data) { offset, byte in
+      switch byte {
+      case UInt8(ascii: "["), UInt8(ascii: "{"):
+        depth += 1
+        if depth > maximumDepth {
+          tooDeep = offset
+          return false
+        }
+      case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+      default: break
+      }
+      return true
+    }
+    return tooDeep
+  }
+
+  /// Calls `body` with each byte outside JSON strings (a string's opening quote included)
+  /// and its offset, until `body` returns false.
+  static func forEachByteOutsideStrings(_ data: Data, _ body: (Int, UInt8) -> Bool) {
     var inString = false
     var escaped = false
     for (offset, byte) in data.enumerated() {
@@ -55,16 +104,9 @@ public enum CSLJSONImport {
         }
         continue
       }
-      switch byte {
-      case UInt8(ascii: "\""): inString = true
-      case UInt8(ascii: "["), UInt8(ascii: "{"):
-        depth += 1
-        if depth > maximumDepth { return offset }
-      case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
-      default: break
-      }
+      if byte == UInt8(ascii: "\"") { inString = true }
+      if !body(offset, byte) { return }
     }
-    return nil
   }
 
   static func publication(_ item: [String: Any], source: String) -> Publication? {

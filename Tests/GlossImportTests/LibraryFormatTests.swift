@@ -271,6 +271,14 @@ import Testing
     #expect(bare.type == "entry" && bare.year == 2018 && bare.date == "2018 Oct 21", "extra date parts ignored")
     #expect(
       CSLJSONImport.date(["date-parts": [["2017", "3"]]]) == DateText(year: 2017, month: "March", printed: "2017 Mar"))
+    let (entries, _) = CSLJSONImport.entries(
+      in: Data("[\n  {\"title\": \"a [b], {c}\"},\n  3,\n  {}\n]".utf8), source: "x.json")
+    guard case .skipped(let line, let reason) = entries[1], case .skipped(let emptyLine, _) = entries[2] else {
+      Issue.record("a number and an empty object were not skipped: \(entries)")
+      return
+    }
+    #expect(line == 3 && reason == "item 2 is not a JSON object", "skipped items are named by their line")
+    #expect(emptyLine == 4)
   }
 
   @Test func identifiersAreNormalised() {
