@@ -70,6 +70,20 @@ struct Citekeys {
     }
   }
 
+  /// A new record wanting `key`: when no other record wants or shows it, the record shows
+  /// it, and nothing else can change (the common case of an import, in two statements).
+  /// False when the key is in use, for `refresh` to order the group.
+  func placeNew(record: Int64, key: String) throws -> Bool {
+    let used = try Bool.fetchOne(
+      db.cachedStatement(
+        sql: "SELECT EXISTS (SELECT 1 FROM record WHERE (citekey_wanted = ?1 OR citekey = ?1) AND num <> ?2)"),
+      arguments: [key, record])
+    guard used == false else { return false }
+    try db.cachedStatement(sql: "UPDATE record SET citekey_wanted = ?, citekey = ? WHERE num = ?").execute(
+      arguments: [key, key, record])
+    return true
+  }
+
   /// After a creation or a citekey write: what the record wants is its pinned key, else
   /// the key derived when it was created; its group is ordered again even when that did
   /// not change, as another creation of the record may have made it earlier.

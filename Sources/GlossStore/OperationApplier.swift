@@ -167,7 +167,7 @@ struct OperationApplier {
     case .saySource(let source, let fields):
       let record = try requireRecord(operation.target)
       try SourceStatements(db: db).remember(
-        record: record.num, source: source, fields: fields, operation: operation, seq: seq)
+        record: record.num, source: source, fields: fields, operation: operation, seq: seq, isNew: false)
     }
   }
 
@@ -185,22 +185,31 @@ struct OperationApplier {
   /// Creates the record or joins another creation of it, then keeps what each of the
   /// creation's sources says about it.
   private mutating func createRecord(_ publication: Publication, id: String, operation: Op, seq: Int64) throws {
-    try createOrJoinRecord(publication, id: id, operation: operation, seq: seq)
+    let isNew = try createOrJoinRecord(publication, id: id, operation: operation, seq: seq)
     guard let record = try StoreReader(db: db).recordRef(id: id) else { return }
-    try Citekeys(db: db).refresh(record: record.num)
+    let keys = Citekeys(db: db)
+    if try !isNew || !publication.pinnedCitekey.isEmpty || !keys.placeNew(record: record.num, key: publication.citekey)
+    {
+      try keys.refresh(record: record.num)
+    }
+    // The statement is the creation itself (its fields are read from its payload when
+    // needed): an import of many new records writes no second copy of each.
     for source in publication.sources {
       try SourceStatements(db: db).remember(
-        record: record.num, source: source, fields: publication.statedFields, operation: operation, seq: seq)
+        record: record.num, source: source, fields: nil, operation: operation, seq: seq, isNew: isNew)
     }
   }
 
-  private mutating func createOrJoinRecord(_ publication: Publication, id: String, operation: Op, seq: Int64) throws {
+  /// True when the record is new.
+  private mutating func createOrJoinRecord(_ publication: Publication, id: String, operation: Op, seq: Int64) throws
+    -> Bool
+  {
     guard let existing = try StoreReader(db: db).recordRef(id: id) else {
       let statement = try db.cachedStatement(
         sql: """
-          INSERT INTO record (id, citekey, citekey_base, title, authors, et_al, journal, year, date, volume, issue,
+          INSERT INTO record (id, citekey, citekey_base, citekey_wanted, title, authors, et_al, journal, year, date, volume, issue,
             pages, pubmed, free_full_text, abstract, topics, sources, library, origin)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """)
       try statement.execute(arguments: [
         id, publication.citekey, publication.citekey, publication.title, RecordColumns.joinAuthors(publication.authors),
@@ -210,7 +219,7 @@ struct OperationApplier {
         RecordColumns.joinAbstract(publication.abstract), RecordColumns.joinSet(publication.topics),
         RecordColumns.joinSet(publication.sources), RecordColumns.libraryJSON(publication), seq,
       ])
-      return
+      return true
     }
     // A second creation of the same paper (another peer imported it too): every field
     // register gains this write beside what it holds; equal values do not conflict. A
@@ -231,6 +240,7 @@ struct OperationApplier {
         RecordColumns.joinSet(RecordColumns.splitSet(row["topics"]) + publication.topics),
         RecordColumns.joinSet(RecordColumns.splitSet(row["sources"]) + publication.sources), existing.num,
       ])
+    return false
   }
 
   private mutating func writeNote(_ operation: Op, seq: Int64, content: NoteContent) throws {

@@ -44,11 +44,8 @@ public enum Schema {
         else { continue }
         for source in publication.sources {
           try db.execute(
-            sql: "INSERT OR REPLACE INTO source_said (record, source, op, fields) VALUES (?, ?, ?, ?)",
-            arguments: [
-              row["num"] as Int64, source, row["seq"] as Int64,
-              SourceStatements.json(publication.statedFields).canonical,
-            ])
+            sql: "INSERT OR REPLACE INTO source_said (record, source, op, fields) VALUES (?, ?, ?, NULL)",
+            arguments: [row["num"] as Int64, source, row["seq"] as Int64])
         }
       }
     }
@@ -128,13 +125,14 @@ public enum Schema {
       WHERE json_extract(library, '$.pmid') IS NOT NULL;
     """
 
-  /// What each import source last said about each record (`SourceStatements`).
+  /// What each import source last said about each record (`SourceStatements`); `fields`
+  /// NULL when the statement is a `record.create`, whose payload holds them.
   static let v4 = """
     CREATE TABLE source_said (
       record INTEGER NOT NULL REFERENCES record(num),
       source TEXT NOT NULL,
       op INTEGER NOT NULL REFERENCES operation(seq),
-      fields TEXT NOT NULL,
+      fields TEXT,
       PRIMARY KEY (record, source)
     ) WITHOUT ROWID;
     """

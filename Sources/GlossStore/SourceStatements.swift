@@ -13,14 +13,18 @@ struct SourceStatements {
   let db: Database
 
   /// Keeps `fields` as what `source` says about `record`, unless the statement held is
-  /// from a later operation.
-  func remember(record: Int64, source: String, fields: [RecordField: JSONValue], operation: Op, seq: Int64) throws {
-    if let row = try Row.fetchOne(
-      db,
-      sql: """
-        SELECT o.hlc, r.id AS replica, o.counter FROM source_said s JOIN operation o ON o.seq = s.op
-        JOIN replica r ON r.num = o.replica WHERE s.record = ? AND s.source = ?
-        """, arguments: [record, source])
+  /// from a later operation. `fields` nil: the operation is a `record.create`, whose
+  /// payload says it. `isNew`: the record was just made, so nothing is held yet.
+  func remember(
+    record: Int64, source: String, fields: [RecordField: JSONValue]?, operation: Op, seq: Int64, isNew: Bool
+  ) throws {
+    if !isNew,
+      let row = try Row.fetchOne(
+        db,
+        sql: """
+          SELECT o.hlc, r.id AS replica, o.counter FROM source_said s JOIN operation o ON o.seq = s.op
+          JOIN replica r ON r.num = o.replica WHERE s.record = ? AND s.source = ?
+          """, arguments: [record, source])
     {
       let held = (UInt64(row["hlc"] as Int64), row["replica"] as String, UInt64(row["counter"] as Int64))
       let new = (operation.timestamp.packed, operation.dot.replica.hex, operation.dot.counter)
@@ -31,7 +35,7 @@ struct SourceStatements {
         INSERT INTO source_said (record, source, op, fields) VALUES (?, ?, ?, ?)
         ON CONFLICT(record, source) DO UPDATE SET op = excluded.op, fields = excluded.fields
         """,
-      arguments: [record, source, seq, Self.json(fields).canonical])
+      arguments: [record, source, seq, fields.map { Self.json($0).canonical }])
   }
 
   static func json(_ fields: [RecordField: JSONValue]) -> JSONValue {
@@ -55,13 +59,19 @@ extension StoreReader {
     for row in try Row.fetchAll(
       db.cachedStatement(
         sql: """
-          SELECT s.source, s.fields, o.kind, r.id AS replica, o.counter FROM source_said s
+          SELECT s.source, s.fields, o.kind, o.payload, r.id AS replica, o.counter FROM source_said s
           JOIN operation o ON o.seq = s.op JOIN replica r ON r.num = o.replica WHERE s.record = ?
           """), arguments: [record])
     {
       var fields: [RecordField: JSONValue] = [:]
-      if case .object(let members) = try JSONValue(parsing: row["fields"]) {
-        for (name, value) in members { if let field = RecordField(rawValue: name) { fields[field] = value } }
+      if let text = row["fields"] as String? {
+        if case .object(let members) = try JSONValue(parsing: text) {
+          for (name, value) in members { if let field = RecordField(rawValue: name) { fields[field] = value } }
+        }
+      } else if case .createRecord(let publication) = try OperationBody(
+        kind: "record.create", payload: try JSONValue(parsing: row["payload"]))
+      {
+        fields = publication.statedFields
       }
       let source: String = row["source"]
       statements[source] = SourceStatement(
