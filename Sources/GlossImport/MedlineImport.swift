@@ -20,16 +20,21 @@ public enum MedlineImport {
       fields = []
     }
     var number = 0
-    for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    for raw in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
       number += 1
-      let line = raw.hasSuffix("\r") ? raw.dropLast() : raw[...]
-      if line.trimmingCharacters(in: .whitespaces).isEmpty {
+      let bytes = raw.last == 0x0D ? raw.dropLast() : raw[...]
+      guard let firstNonBlank = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else {
         finish()
         continue
       }
-      if line.hasPrefix("      ") || line.hasPrefix("\t") {
+      let line = Substring(bytes)
+      if bytes.distance(from: bytes.startIndex, to: firstNonBlank) >= 6 || bytes.first == 0x09 {
+        // A continuation line: its text joins the field before.
         if !fields.isEmpty {
-          fields[fields.count - 1].value += " " + line.trimmingCharacters(in: .whitespaces)
+          fields[fields.count - 1].value +=
+            " "
+            + String(decoding: bytes[firstNonBlank...], as: UTF8.self)
+            .trimmedSpaces
         }
         continue
       }
@@ -52,9 +57,9 @@ public enum MedlineImport {
   /// `PMID- 16403221`, `TI  - …`: up to four capitals or digits, padded, then `- `.
   static func tagged(_ line: Substring) -> (String, String)? {
     guard let dash = line.firstIndex(of: "-"), line.distance(from: line.startIndex, to: dash) == 4 else { return nil }
-    let tag = line[..<dash].trimmingCharacters(in: .whitespaces)
+    let tag = line[..<dash].trimmedSpaces
     guard !tag.isEmpty, tag.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) else { return nil }
-    return (tag, line[line.index(after: dash)...].trimmingCharacters(in: .whitespaces))
+    return (tag, line[line.index(after: dash)...].trimmedSpaces)
   }
 
   static func publication(_ fields: [(tag: String, value: String)], source: String) -> Publication? {
@@ -114,48 +119,56 @@ public enum MedlineImport {
 }
 
 /// A structured abstract written inline (`BACKGROUND: … RESULTS: …`, as MEDLINE and RIS
-/// exports carry it) split into labelled sections, the way a listing's abstract is.
+/// exports carry it) split into labelled sections, the way a listing's abstract is. Labels
+/// are ASCII, so the text is scanned as UTF-8 bytes and cut only at ASCII positions.
 enum AbstractSections {
   static func split(_ text: String) -> [AbstractSection] {
     let collapsed = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ")
     guard !collapsed.isEmpty else { return [] }
-    let characters = Array(collapsed)
+    let bytes = Array(collapsed.utf8)
     var sections: [AbstractSection] = []
     var label: String?
     var textStart = 0
     var index = 0
-    while index < characters.count {
+    func piece(_ range: Range<Int>) -> String {
+      String(decoding: bytes[range], as: UTF8.self).trimmedSpaces
+    }
+    while index < bytes.count {
       // A label starts the text or follows the end of a sentence.
       let atBoundary =
-        index == 0 || (index >= 2 && characters[index - 1] == " " && ".?!)".contains(characters[index - 2]))
-      if atBoundary, let (found, end) = labelAt(characters, index) {
-        let before = String(characters[textStart..<index]).trimmingCharacters(in: .whitespaces)
+        index == 0
+        || (index >= 2 && bytes[index - 1] == 0x20 && [0x2E, 0x3F, 0x21, 0x29].contains(bytes[index - 2]))
+      if atBoundary, bytes[index] >= 0x41, bytes[index] <= 0x5A, let end = labelEnd(bytes, index) {
+        let before = piece(textStart..<index)
         if !before.isEmpty || label != nil { sections.append(AbstractSection(label: label, text: before)) }
-        label = found
-        textStart = end
-        index = end
+        label = piece(index..<end)
+        textStart = end + 2
+        index = end + 2
         continue
       }
       index += 1
     }
-    let rest = String(characters[textStart...]).trimmingCharacters(in: .whitespaces)
+    let rest = textStart < bytes.count ? piece(textStart..<bytes.count) : ""
     if !rest.isEmpty || label != nil { sections.append(AbstractSection(label: label, text: rest)) }
     return sections
   }
 
-  /// `RESULTS: ` or `PATIENTS AND METHODS: ` at `index`: capitals, spaces, `&`, `/`, `-`,
-  /// at least three letters, then a colon and a space.
-  static func labelAt(_ characters: [Character], _ index: Int) -> (String, Int)? {
+  /// Where the label starting at `index` ends (its colon): capitals, spaces, `&`, `/`, `-`
+  /// and commas, at least three letters, then `: `.
+  static func labelEnd(_ bytes: [UInt8], _ index: Int) -> Int? {
     var end = index
     var letters = 0
-    while end < characters.count, characters[end] != ":" {
-      let character = characters[end]
-      guard (character.isUppercase && character.isLetter) || " &/-,".contains(character) else { return nil }
-      if character.isLetter { letters += 1 }
+    while end < bytes.count, bytes[end] != 0x3A {
+      let byte = bytes[end]
+      if byte >= 0x41 && byte <= 0x5A {
+        letters += 1
+      } else if !(byte == 0x20 || byte == 0x26 || byte == 0x2F || byte == 0x2D || byte == 0x2C) {
+        return nil
+      }
       end += 1
       if end - index > 60 { return nil }
     }
-    guard letters >= 3, end + 1 < characters.count, characters[end + 1] == " " else { return nil }
-    return (String(characters[index..<end]).trimmingCharacters(in: .whitespaces), end + 2)
+    guard letters >= 3, end + 1 < bytes.count, bytes[end + 1] == 0x20 else { return nil }
+    return end
   }
 }

@@ -30,7 +30,7 @@ public enum RISImport {
       let parsed = webOfScience ? wosTagged(line) : tagged(line)
       guard let (tag, value) = parsed else {
         // A continuation line: untagged text after a field belongs to it.
-        let continuation = line.trimmingCharacters(in: .whitespaces)
+        let continuation = line.trimmedSpaces
         if inRecord, !continuation.isEmpty, !fields.isEmpty {
           let separator = webOfScience && ["AU", "AF", "CR", "ED"].contains(fields[fields.count - 1].tag) ? "\n" : " "
           fields[fields.count - 1].value += separator + continuation
@@ -64,7 +64,7 @@ public enum RISImport {
     var index = 2
     while index < characters.count, characters[index] == " " { index += 1 }
     guard index > 2, index < characters.count, characters[index] == "-" else { return nil }
-    let value = String(characters[(index + 1)...]).trimmingCharacters(in: .whitespaces)
+    let value = String(characters[(index + 1)...]).trimmedSpaces
     return (String(characters[0..<2]), value)
   }
 
