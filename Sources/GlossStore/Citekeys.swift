@@ -84,6 +84,36 @@ struct Citekeys {
     return true
   }
 
+  /// A new record wanting a key others want, made after all of them (a local import, the
+  /// usual case): everyone else keeps their key, and it takes the next free suffix, without
+  /// ordering the group again. Its creation must be later than every member's *arrival*
+  /// (`record.origin`), which is never earlier than the member's earliest creation, so the
+  /// order the rule defines puts it last. False otherwise, for `refresh`.
+  func placeLast(record: Int64, key: String, created: HLCTimestamp) throws -> Bool {
+    let members = try Row.fetchAll(
+      db.cachedStatement(
+        sql: """
+          SELECT rec.citekey, o.hlc FROM record rec JOIN operation o ON o.seq = rec.origin
+          WHERE rec.citekey_wanted = ? AND rec.num <> ?
+          """), arguments: [key, record])
+    guard !members.isEmpty, members.allSatisfy({ UInt64($0["hlc"] as Int64) < created.packed }) else { return false }
+    let shown = Set(members.map { $0["citekey"] as String })
+    let claimed = Set(
+      try String.fetchAll(
+        db.cachedStatement(
+          sql: "SELECT citekey_wanted FROM record WHERE citekey_wanted > ?1 AND citekey_wanted < ?1 || '{'"),
+        arguments: [key]))
+    var index = 0
+    var candidate = key
+    repeat {
+      index += 1
+      candidate = key + Citekey.suffix(index)
+    } while shown.contains(candidate) || claimed.contains(candidate)
+    try db.cachedStatement(sql: "UPDATE record SET citekey_wanted = ?, citekey = ? WHERE num = ?").execute(
+      arguments: [key, candidate, record])
+    return true
+  }
+
   /// After a creation or a citekey write: what the record wants is its pinned key, else
   /// the key derived when it was created; its group is ordered again even when that did
   /// not change, as another creation of the record may have made it earlier.

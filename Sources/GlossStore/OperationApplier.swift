@@ -188,10 +188,11 @@ struct OperationApplier {
     let isNew = try createOrJoinRecord(publication, id: id, operation: operation, seq: seq)
     guard let record = try StoreReader(db: db).recordRef(id: id) else { return }
     let keys = Citekeys(db: db)
-    if try !isNew || !publication.pinnedCitekey.isEmpty || !keys.placeNew(record: record.num, key: publication.citekey)
-    {
-      try keys.refresh(record: record.num)
-    }
+    let placed =
+      try isNew && publication.pinnedCitekey.isEmpty
+      && (keys.placeNew(record: record.num, key: publication.citekey)
+        || keys.placeLast(record: record.num, key: publication.citekey, created: operation.timestamp))
+    if !placed { try keys.refresh(record: record.num) }
     // The statement is the creation itself (its fields are read from its payload when
     // needed): an import of many new records writes no second copy of each.
     for source in publication.sources {
