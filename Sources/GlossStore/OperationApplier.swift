@@ -185,13 +185,15 @@ struct OperationApplier {
   /// Creates the record or joins another creation of it, then keeps what each of the
   /// creation's sources says about it.
   private mutating func createRecord(_ publication: Publication, id: String, operation: Op, seq: Int64) throws {
-    let isNew = try createOrJoinRecord(publication, id: id, operation: operation, seq: seq)
+    // Derived once: it normalises the title, which is not free.
+    let derivedKey = publication.citekey
+    let isNew = try createOrJoinRecord(publication, derivedKey: derivedKey, id: id, operation: operation, seq: seq)
     guard let record = try StoreReader(db: db).recordRef(id: id) else { return }
     let keys = Citekeys(db: db)
     let placed =
       try isNew && publication.pinnedCitekey.isEmpty
-      && (keys.placeNew(record: record.num, key: publication.citekey)
-        || keys.placeLast(record: record.num, key: publication.citekey, created: operation.timestamp))
+      && (keys.placeNew(record: record.num, key: derivedKey)
+        || keys.placeLast(record: record.num, key: derivedKey, created: operation.timestamp))
     if !placed { try keys.refresh(record: record.num) }
     // The statement is the creation itself (its fields are read from its payload when
     // needed): an import of many new records writes no second copy of each.
@@ -202,7 +204,9 @@ struct OperationApplier {
   }
 
   /// True when the record is new.
-  private mutating func createOrJoinRecord(_ publication: Publication, id: String, operation: Op, seq: Int64) throws
+  private mutating func createOrJoinRecord(
+    _ publication: Publication, derivedKey: String, id: String, operation: Op, seq: Int64
+  ) throws
     -> Bool
   {
     guard let existing = try StoreReader(db: db).recordRef(id: id) else {
@@ -213,7 +217,7 @@ struct OperationApplier {
           VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """)
       try statement.execute(arguments: [
-        id, publication.citekey, publication.citekey, publication.title, RecordColumns.joinAuthors(publication.authors),
+        id, derivedKey, derivedKey, publication.title, RecordColumns.joinAuthors(publication.authors),
         publication.etAl,
         publication.journal, publication.year, publication.date, publication.volume, publication.issue,
         publication.pages, publication.pubmed, publication.freeFullText,
