@@ -29,13 +29,9 @@ public enum FileImport {
         var importer = RecordImporter(session: session)
         if let entries = parsed[index] {
           for entry in entries {
-            switch entry {
-            case .publication(let publication, _):
-              try importer.add(publication)
-              done += 1
-              if done % 256 == 0 { progress(done, Double(bytesBefore + sizes[index]) / Double(totalBytes)) }
-            case .skipped(let line, let reason): importer.skip(line: line, reason: reason)
-            }
+            guard try take(entry, into: &importer) else { continue }
+            done += 1
+            if done % 256 == 0 { progress(done, Double(bytesBefore + sizes[index]) / Double(totalBytes)) }
           }
           bytesBefore += sizes[index]
           results.append(importer.summary)
@@ -66,12 +62,7 @@ public enum FileImport {
       progress: { bytes in progress(done, bytes) },
       { (entry: ListingEntry) throws(ImportError) in
         do {
-          switch entry {
-          case .publication(let publication, _):
-            try importer.add(publication)
-            done += 1
-          case .skipped(let line, let reason): importer.skip(line: line, reason: reason)
-          }
+          if try take(entry, into: &importer) { done += 1 }
         } catch let error as ImportError {
           throw error
         } catch {
@@ -79,5 +70,17 @@ public enum FileImport {
           throw ImportError(file: file, problem: "could not be stored: \(error)", remedy: "nothing was written")
         }
       })
+  }
+
+  /// Stores a publication, or notes a skipped entry; true for a publication.
+  private static func take(_ entry: ListingEntry, into importer: inout RecordImporter) throws -> Bool {
+    switch entry {
+    case .publication(let publication, _):
+      try importer.add(publication)
+      return true
+    case .skipped(let line, let reason):
+      importer.skip(line: line, reason: reason)
+      return false
+    }
   }
 }

@@ -127,11 +127,7 @@ public struct Publication: Hashable, Sendable {
 
   /// The library fields that hold a value, as `record.create` carries them and the store
   /// keeps them: an empty one is absent, so a record from a listing has none.
-  public var libraryFields: [RecordField: JSONValue] {
-    var fields: [RecordField: JSONValue] = [:]
-    for field in RecordField.libraryFields where !field.isEmpty(value(of: field)) { fields[field] = value(of: field) }
-    return fields
-  }
+  public var libraryFields: [RecordField: JSONValue] { statedFields.filter { $0.key.isLibraryField } }
 
   /// Sets one field from its canonical JSON form; false when the value has the wrong shape.
   @discardableResult

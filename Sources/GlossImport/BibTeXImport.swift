@@ -62,11 +62,11 @@ public enum BibTeXImport {
     func text(_ name: String) -> String {
       if let done = converted[name] { return done }
       guard let raw = entry.value(name) else { return "" }
-      let value = collapse(LaTeX.toUnicode(raw))
+      let value = collapsingWhitespace(LaTeX.toUnicode(raw))
       converted[name] = value
       return value
     }
-    func verbatim(_ name: String) -> String { collapse(entry.value(name) ?? "") }
+    func verbatim(_ name: String) -> String { collapsingWhitespace(entry.value(name) ?? "") }
     func joined(_ main: String, _ sub: String) -> String {
       text(sub).isEmpty ? text(main) : text(main) + ": " + text(sub)
     }
@@ -137,10 +137,10 @@ public enum BibTeXImport {
         continue
       }
       if trimmed.hasPrefix("{"), trimmed.hasSuffix("}"), balancedOuterBraces(trimmed) {
-        names.append(collapse(LaTeX.toUnicode(String(trimmed.dropFirst().dropLast()))))
+        names.append(collapsingWhitespace(LaTeX.toUnicode(String(trimmed.dropFirst().dropLast()))))
         continue
       }
-      let name = PersonName.parse(collapse(LaTeX.toUnicode(trimmed)))
+      let name = PersonName.parse(collapsingWhitespace(LaTeX.toUnicode(trimmed)))
       if !name.isEmpty { names.append(name) }
     }
     return (names, etAl)
@@ -180,24 +180,5 @@ public enum BibTeXImport {
       if depth == 0, offset < text.count - 1 { return false }
     }
     return depth == 0
-  }
-
-  /// White space runs as one space, trimmed; checked on the bytes first, as most values
-  /// need nothing.
-  static func collapse(_ text: String) -> String {
-    var previousSpace = true
-    var clean = true
-    for byte in text.utf8 {
-      let space = byte == UInt8(ascii: " ")
-      if byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
-        || (space && previousSpace)
-      {
-        clean = false
-        break
-      }
-      previousSpace = space
-    }
-    if clean, !previousSpace || text.isEmpty { return text }
-    return text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
   }
 }

@@ -112,9 +112,9 @@ public enum CSLJSONImport {
   static func publication(_ item: [String: Any], source: String) -> Publication? {
     func string(_ key: String) -> String {
       switch item[key] {
-      case let text as String: return collapse(text)
+      case let text as String: return collapsingWhitespace(text)
       case let number as NSNumber: return number.stringValue
-      case let list as [Any]: return (list.first as? String).map(collapse) ?? ""
+      case let list as [Any]: return (list.first as? String).map(collapsingWhitespace) ?? ""
       default: return ""
       }
     }
@@ -164,7 +164,7 @@ public enum CSLJSONImport {
     guard let list = value as? [Any] else { return [] }
     return list.compactMap { entry -> String? in
       guard let name = entry as? [String: Any] else { return nil }
-      if let literal = name["literal"] as? String { return literalName(collapse(literal)) }
+      if let literal = name["literal"] as? String { return literalName(collapsingWhitespace(literal)) }
       let family = [name["non-dropping-particle"], name["family"]].compactMap { $0 as? String }.joined(separator: " ")
       var given = name["given"] as? String ?? ""
       if let suffix = name["suffix"] as? String, !suffix.isEmpty { given += " " + suffix }
@@ -221,10 +221,7 @@ public enum CSLJSONImport {
         out.append(character)
       }
     }
-    return collapse(out)
+    return collapsingWhitespace(out)
   }
 
-  static func collapse(_ text: String) -> String {
-    text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
-  }
 }

@@ -123,7 +123,7 @@ public enum MedlineImport {
 /// are ASCII, so the text is scanned as UTF-8 bytes and cut only at ASCII positions.
 enum AbstractSections {
   static func split(_ text: String) -> [AbstractSection] {
-    let collapsed = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ")
+    let collapsed = collapsingWhitespace(text)
     guard !collapsed.isEmpty else { return [] }
     let bytes = Array(collapsed.utf8)
     var sections: [AbstractSection] = []

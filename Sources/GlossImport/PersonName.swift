@@ -7,9 +7,9 @@ import Foundation
 public enum PersonName {
   /// `Bruix J` from a family name and given names (`Jordi`, `J.-P.`, `Jean Paul`).
   public static func make(family: String, given: String) -> String {
-    let family = collapse(family)
+    let family = collapsingWhitespace(family)
     let initials = Self.initials(of: given)
-    if family.isEmpty { return initials.isEmpty ? "" : collapse(given) }
+    if family.isEmpty { return initials.isEmpty ? "" : collapsingWhitespace(given) }
     return initials.isEmpty ? family : family + " " + initials
   }
 
@@ -40,7 +40,7 @@ public enum PersonName {
     switch parts.count {
     case 1:
       let words = parts[0].split(whereSeparator: { $0 == " " || $0 == "~" }).map(String.init)
-      guard words.count > 1 else { return collapse(parts[0]) }
+      guard words.count > 1 else { return collapsingWhitespace(parts[0]) }
       // PubMed's own form already: `Bruix J`.
       if let last = words.last, last.count <= 3, last.allSatisfy({ $0.isUppercase }) {
         return words.joined(separator: " ")
@@ -54,7 +54,4 @@ public enum PersonName {
     }
   }
 
-  static func collapse(_ text: String) -> String {
-    text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).joined(separator: " ")
-  }
 }

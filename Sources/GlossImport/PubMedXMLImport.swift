@@ -139,7 +139,7 @@ public enum PubMedXMLImport {
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
       let attributesHere = attributes.popLast() ?? [:]
       path.removeLast()
-      let value = collapse(text)
+      let value = collapsingWhitespace(text)
       let parent = path.last ?? ""
       guard article != nil else { return }
       switch name {
@@ -207,8 +207,5 @@ public enum PubMedXMLImport {
       }
     }
 
-    func collapse(_ text: String) -> String {
-      text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
-    }
   }
 }

@@ -101,7 +101,7 @@ public enum RISImport {
       return ""
     }
     let type = types[fields.first?.value.uppercased() ?? ""] ?? "article-journal"
-    let title = collapse(webOfScience ? first("TI") : first("TI", "T1", "CT", "BT", "ST", "TT"))
+    let title = collapsingWhitespace(webOfScience ? first("TI") : first("TI", "T1", "CT", "BT", "ST", "TT"))
     guard fields.count > 1 else { return nil }
     var publication = Publication(title: title, sources: [source])
     publication.type = type
@@ -155,7 +155,7 @@ public enum RISImport {
     publication.language = first("LA")
     publication.keywords =
       webOfScience
-      ? all("DE").flatMap { $0.split(separator: ";").map { collapse(String($0)) } }.filter { !$0.isEmpty }
+      ? all("DE").flatMap { $0.split(separator: ";").map { collapsingWhitespace(String($0)) } }.filter { !$0.isEmpty }
       : all("KW")
     // Web of Science's PM; an RIS AN is an accession number of any database, not a PMID.
     publication.pmid = Identifiers.pmid(first("PM")) ?? ""
@@ -169,7 +169,4 @@ public enum RISImport {
       separator: " ")
   }
 
-  static func collapse(_ text: String) -> String {
-    text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).joined(separator: " ")
-  }
 }

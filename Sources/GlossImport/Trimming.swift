@@ -9,3 +9,22 @@ extension StringProtocol {
     return String(decoding: bytes[first...last], as: UTF8.self)
   }
 }
+
+/// White space (spaces, tabs, line breaks) in runs as one space, trimmed: how every importer
+/// cleans a value. Checked on the bytes first, as most values need nothing.
+func collapsingWhitespace(_ text: String) -> String {
+  var previousSpace = true
+  var clean = true
+  for byte in text.utf8 {
+    let space = byte == UInt8(ascii: " ")
+    if byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+      || (space && previousSpace)
+    {
+      clean = false
+      break
+    }
+    previousSpace = space
+  }
+  if clean, !previousSpace || text.isEmpty { return text }
+  return text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+}

@@ -2,6 +2,8 @@ import GlossCore
 
 /// A record as reads show it: its id, citekey and the winning value of every field.
 public struct RecordView: Sendable, Equatable {
+  /// The record's row in this store (not shared with peers): what per-record lookups key on.
+  public let num: Int64
   public let id: String
   public let citekey: String
   public let publication: Publication

@@ -24,11 +24,11 @@ extension StoreReader {
 
   public func tags(record: Int64) throws -> [String] {
     try String.fetchAll(
-      db,
-      sql: """
-        SELECT DISTINCT tag.display FROM tag_entry JOIN tag ON tag.key = tag_entry.key WHERE tag_entry.record = ?
-        ORDER BY tag.display
-        """, arguments: [record])
+      db.cachedStatement(
+        sql: """
+          SELECT DISTINCT tag.display FROM tag_entry JOIN tag ON tag.key = tag_entry.key WHERE tag_entry.record = ?
+          ORDER BY tag.display
+          """), arguments: [record])
   }
 
   /// Finds a note by its id or an unambiguous prefix of 4 or more characters.
@@ -86,8 +86,9 @@ extension StoreReader {
 
   /// Everyone's reading status of a record, from the materialised winners.
   public func statuses(record: Int64) throws -> [(person: String, status: ReadingStatus)] {
-    try db.rows(
-      sql: "SELECT person, status FROM status WHERE record = ? ORDER BY person", arguments: [record]
+    try Row.fetchAll(
+      db.cachedStatement(sql: "SELECT person, status FROM status WHERE record = ? ORDER BY person"),
+      arguments: [record]
     ).map { ($0[0], ReadingStatus(rawValue: $0[1]) ?? .unread) }
   }
 

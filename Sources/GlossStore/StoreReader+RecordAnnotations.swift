@@ -26,35 +26,21 @@ public struct RecordAnnotations: Sendable, Equatable {
 }
 
 extension StoreReader {
-  /// Tags, statuses and the note count of the record with id `id`: three indexed lookups.
-  public func annotationSummary(recordID id: String) throws -> RecordAnnotations {
+  /// Tags, statuses and the note count of the record `num`: three indexed lookups.
+  public func annotationSummary(record num: Int64) throws -> RecordAnnotations {
     var annotations = RecordAnnotations()
-    annotations.tags = try String.fetchAll(
-      db.cachedStatement(
-        sql: """
-          SELECT DISTINCT tag.display FROM record JOIN tag_entry ON tag_entry.record = record.num
-          JOIN tag ON tag.key = tag_entry.key WHERE record.id = ? ORDER BY tag.display
-          """), arguments: [id])
-    for row in try Row.fetchAll(
-      db.cachedStatement(
-        sql:
-          "SELECT status.person, status.status FROM record JOIN status ON status.record = record.num WHERE record.id = ?"
-      ), arguments: [id])
-    {
-      annotations.statuses[row[0]] = ReadingStatus(rawValue: row[1]) ?? .unread
-    }
+    annotations.tags = try tags(record: num)
+    for (person, status) in try statuses(record: num) { annotations.statuses[person] = status }
     annotations.noteCount =
       try Int.fetchOne(
-        db.cachedStatement(
-          sql:
-            "SELECT count(*) FROM record JOIN note ON note.record = record.num WHERE record.id = ? AND note.state <> 'deleted'"
-        ), arguments: [id]) ?? 0
+        db.cachedStatement(sql: "SELECT count(*) FROM note WHERE record = ? AND state <> 'deleted'"), arguments: [num])
+      ?? 0
     return annotations
   }
 
   /// Everything people added to one record, for `show`.
   public func annotations(of record: RecordRef) throws -> RecordAnnotations {
-    var annotations = try annotationSummary(recordID: record.id)
+    var annotations = try annotationSummary(record: record.num)
     annotations.notes = try notes(record: record)
     annotations.conflicts = try conflicts(record: record)
     return annotations

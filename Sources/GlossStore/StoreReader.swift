@@ -75,7 +75,7 @@ public struct StoreReader {
       abstract: RecordColumns.splitAbstract(row["abstract"]), topics: RecordColumns.splitSet(row["topics"]),
       sources: RecordColumns.splitSet(row["sources"]))
     RecordColumns.setLibraryFields(row["library"], on: &publication)
-    return RecordView(id: row["id"], citekey: row["citekey"], publication: publication)
+    return RecordView(num: row["num"], id: row["id"], citekey: row["citekey"], publication: publication)
   }
 
   public func publication(num: Int64) throws -> Publication? {

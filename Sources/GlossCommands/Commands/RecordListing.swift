@@ -19,7 +19,7 @@ enum RecordListing {
     try store.boundedRead { reader in
       let (records, more) = try reader.records(query, limit: limit)
       let rows = try records.map { record in
-        Row(record: record, annotations: mode == .table ? nil : try reader.annotationSummary(recordID: record.id))
+        Row(record: record, annotations: mode == .table ? nil : try reader.annotationSummary(record: record.num))
       }
       return (rows, more)
     }
