@@ -17,7 +17,8 @@ import GlossCore
 /// abstract) and the canonical value JSON; `tag.*` the spelling; `note.create` the record
 /// id, the body, and 0 or 1 + the canonical anchor JSON; `note.edit` the body;
 /// `note.delete` nothing; `status.set` a status index (unread to-read reading skimmed read);
-/// `source.say` the canonical payload JSON.
+/// `source.say` the canonical payload JSON; `record.merge` and `record.unmerge` the other
+/// record's id.
 enum OperationCodec {
   static let kinds = OperationBody.kinds
 
@@ -73,6 +74,7 @@ enum OperationCodec {
       case .editNote(let text): ops.varint(intern(text))
       case .deleteNote: break
       case .setStatus(let status): ops.byte(UInt8(ReadingStatus.allCases.firstIndex(of: status)!))
+      case .mergeRecord(let other), .unmergeRecord(let other): ops.varint(intern(other.text))
       }
       dots(op.supersedes)
       dots(op.requires)
@@ -201,6 +203,11 @@ enum OperationCodec {
             body = .createNote(record: record, text: text, anchor: anchor)
           case "note.edit": body = .editNote(try string().text)
           case "note.delete": body = .deleteNote
+          case "record.merge", "record.unmerge":
+            guard let other = RecordID(try string().text) else {
+              throw ByteReader.Malformed(offset: reader.offset, reason: "a bad record id")
+            }
+            body = kinds[kindIndex] == "record.merge" ? .mergeRecord(into: other) : .unmergeRecord(from: other)
           default:
             let status = Int(try reader.byte())
             guard status < ReadingStatus.allCases.count else {

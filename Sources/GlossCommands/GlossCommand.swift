@@ -18,7 +18,8 @@ public struct GlossCommand: ParsableCommand {
     InitCommand.self, ImportCommand.self, ListCommand.self, SearchCommand.self, ShowCommand.self, TagCommand.self,
     UntagCommand.self, TagsCommand.self, NoteCommand.self, NotesCommand.self, NoteEditCommand.self,
     NoteDeleteCommand.self, StatusCommand.self, SetCommand.self, ConflictsCommand.self, ResolveCommand.self,
-    DuplicatesCommand.self, DumpCommand.self, SyncCommand.self, PeersCommand.self, LogCommand.self, ClockCommand.self,
+    DuplicatesCommand.self, MergeCommand.self, UnmergeCommand.self, DumpCommand.self, SyncCommand.self,
+    PeersCommand.self, LogCommand.self, ClockCommand.self,
     SqlCommand.self,
   ]
 

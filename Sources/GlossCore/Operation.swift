@@ -18,6 +18,12 @@ public enum OperationBody: Hashable, Sendable {
   /// value. Provenance, not bibliography: it changes no field, so that a second source
   /// disagreeing is never a conflict, and a re-import rewrites only what its source changed.
   case saySource(source: String, fields: [RecordField: JSONValue])
+  /// Says that the target record and `into` are one paper, `into` to be shown: an entry of
+  /// the pair's `RecordLink` register, superseding the entries the writer had seen.
+  case mergeRecord(into: RecordID)
+  /// Says that the target record and `from` are different papers: the pair's register entry
+  /// that undoes a merge, or keeps apart two records that share a DOI or PMID.
+  case unmergeRecord(from: RecordID)
 
   public var kind: String {
     switch self {
@@ -30,12 +36,14 @@ public enum OperationBody: Hashable, Sendable {
     case .deleteNote: "note.delete"
     case .setStatus: "status.set"
     case .saySource: "source.say"
+    case .mergeRecord: "record.merge"
+    case .unmergeRecord: "record.unmerge"
     }
   }
 
   public static let kinds = [
     "record.create", "record.set", "tag.add", "tag.remove", "note.create", "note.edit", "note.delete", "status.set",
-    "source.say",
+    "source.say", "record.merge", "record.unmerge",
   ]
 
   public var payload: JSONValue {
@@ -61,6 +69,8 @@ public enum OperationBody: Hashable, Sendable {
         "source": .string(source),
         "fields": .object(Dictionary(uniqueKeysWithValues: fields.map { ($0.key.rawValue, $0.value) })),
       ])
+    case .mergeRecord(let into): return .object(["into": .string(into.text)])
+    case .unmergeRecord(let from): return .object(["from": .string(from.text)])
     }
   }
 
@@ -125,6 +135,12 @@ public enum OperationBody: Hashable, Sendable {
       let source = try string("source")
       guard !source.isEmpty else { throw OperationDecodingError(kind: kind, key: "source") }
       self = .saySource(source: source, fields: fields)
+    case "record.merge":
+      guard let into = RecordID(try string("into")) else { throw OperationDecodingError(kind: kind, key: "into") }
+      self = .mergeRecord(into: into)
+    case "record.unmerge":
+      guard let from = RecordID(try string("from")) else { throw OperationDecodingError(kind: kind, key: "from") }
+      self = .unmergeRecord(from: from)
     default: throw OperationDecodingError(kind: kind, key: nil)
     }
   }

@@ -94,7 +94,7 @@ extension WriteSession {
   /// keep the Nth value listed by `gloss conflicts` (1-based), or write a new one.
   public func resolve(_ target: String, keep: Int?, value: String?) throws -> Op {
     if let dot = target.lastIndex(of: ".") {
-      let record = try reader.resolveRecord(String(target[..<dot]))
+      let record = try reader.resolveRecord(String(target[..<dot]), followingMerges: false)
       guard let field = RecordField(rawValue: String(target[target.index(after: dot)...])) else {
         throw StoreError(
           "unknown field in '\(target)'; fields are \(RecordField.allCases.map(\.rawValue).joined(separator: ", "))")

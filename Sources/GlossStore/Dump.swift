@@ -83,6 +83,25 @@ extension StoreReader {
           ]))
     }
 
+    // Each pair register once, under the pair's smaller id.
+    var linkRows: [String: [String: [(Dot, JSONValue)]]] = [:]
+    for row in try db.rows(
+      sql: """
+        SELECT a.id AS first, b.id AS second, l.keep, \(entrySQL) FROM record_link l
+        JOIN record a ON a.num = l.low JOIN record b ON b.num = l.high
+        JOIN operation o ON o.seq = l.op JOIN replica r ON r.num = o.replica
+        """)
+    {
+      let (first, second): (String, String) = (row["first"], row["second"])
+      let keep: String? = row["keep"]
+      linkRows[min(first, second), default: [:]][max(first, second), default: []].append(
+        entry(row, keep.map { ["keep": .string($0)] } ?? ["separate": .bool(true)]))
+    }
+    let survivors = Dictionary(
+      uniqueKeysWithValues: try db.rows(
+        sql: "SELECT a.id, b.id FROM record a JOIN record b ON b.num = a.merged_into"
+      ).map { ($0[0] as String, $0[1] as String) })
+
     var records: [JSONValue] = []
     for row in try db.rows(
       sql: """
@@ -129,6 +148,8 @@ extension StoreReader {
         ])
       }
       if !said.isEmpty { record["said"] = .object(said) }
+      if let survivor = survivors[view.id] { record["mergedInto"] = .string(survivor) }
+      if let links = linkRows[view.id] { record["links"] = .object(links.mapValues(sortedEntries)) }
       records.append(.object(record))
     }
     return .object([

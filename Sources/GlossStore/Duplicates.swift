@@ -28,7 +28,10 @@ extension StoreReader {
   /// different papers, whatever their titles. Titles are compared within buckets of the
   /// same first normalised word, so the work stays near linear in the store's size.
   public func likelyDuplicates() throws -> [LikelyDuplicate] {
-    let records = try Row.fetchAll(db, sql: "SELECT \(Self.recordColumns) FROM record ORDER BY id").map(Self.view)
+    // Records already one (`RecordGroups`) are listed as their group's survivor alone.
+    let records = try Row.fetchAll(
+      db, sql: "SELECT \(Self.recordColumns) FROM record WHERE merged_into IS NULL ORDER BY id"
+    ).map(Self.view)
     struct Candidate {
       let record: RecordView
       let title: [Character]
@@ -50,6 +53,12 @@ extension StoreReader {
           let p = a.record.publication
           let q = b.record.publication
           if !p.doi.isEmpty, !q.doi.isEmpty, p.doi != q.doi { continue }
+          if try RecordGroups(db: db).link(a.record.num, b.record.num).register.entries.contains(where: {
+            $0.value == .separate
+          }) {
+            // Someone said these are different papers.
+            continue
+          }
           if !p.pmid.isEmpty, !q.pmid.isEmpty, p.pmid != q.pmid { continue }
           if let x = p.year, let y = q.year, abs(x - y) > 1 { continue }
           guard let shared = a.surnames.intersection(b.surnames).sorted().first else { continue }

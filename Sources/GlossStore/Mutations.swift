@@ -78,3 +78,40 @@ extension WriteSession {
       requires: [try reader.originDot(record: record)])
   }
 }
+
+extension WriteSession {
+  /// Makes `other` and `keep` one paper, shown as `keep`: a `record.merge` that syncs. Each
+  /// keeps its own fields and what was made on it; reads show them together.
+  public func merge(keep: RecordRef, other: RecordRef) throws -> Op {
+    guard keep.num != other.num else { throw StoreError("\(keep.id) and \(other.id) are the same record") }
+    guard keep.group != other.group else {
+      throw StoreError("\(other.id) and \(keep.id) are already one record, shown as \(try shownID(keep))")
+    }
+    let register = try RecordGroups(db: db).link(keep.num, other.num)
+    return try commit(
+      .mergeRecord(into: RecordID(keep.id)!), target: other.id, supersedes: register.register.dots,
+      requires: [try reader.originDot(record: keep), try reader.originDot(record: other)])
+  }
+
+  /// Takes `record` out of its group: a `record.unmerge` for each record it is linked to
+  /// (by a merge or a shared identifier), so that nothing links it any more. What was made
+  /// on each record while they were one goes back with it. Returns the records it was
+  /// linked to.
+  public func unmerge(_ record: RecordRef) throws -> [RecordRef] {
+    let groups = RecordGroups(db: db)
+    let partners = try groups.linked(to: record.num).neighbours
+    guard !partners.isEmpty else { throw StoreError("\(record.id) is not merged with any record") }
+    var refs: [RecordRef] = []
+    for partner in partners {
+      let other = try reader.recordRef(num: partner)!
+      try commit(
+        .unmergeRecord(from: RecordID(other.id)!), target: record.id,
+        supersedes: try groups.link(record.num, partner).register.dots,
+        requires: [try reader.originDot(record: record), try reader.originDot(record: other)])
+      refs.append(other)
+    }
+    return refs
+  }
+
+  private func shownID(_ record: RecordRef) throws -> String { try reader.recordRef(num: record.group)!.id }
+}

@@ -113,7 +113,7 @@ struct OperationApplier {
   private mutating func apply(_ operation: Op, seq: Int64, now: HLCTimestamp) throws {
     switch operation.body {
     case .createRecord(let publication):
-      try createRecord(publication, id: operation.target, operation: operation, seq: seq)
+      try createRecord(publication, id: operation.target, operation: operation, seq: seq, now: now)
     case .setField(let field, let value):
       let record = try requireRecord(operation.target)
       var register = try FieldRegisters(db: db).load(record: record, field: field)
@@ -122,13 +122,14 @@ struct OperationApplier {
       if !wasConflicted && register.register.isConflicted { conflictsCreated += 1 }
       try FieldRegisters(db: db).store(register, record: record, field: field, newSeq: (operation.dot, seq))
       if field == .citekey { try Citekeys(db: db).refresh(record: record.num) }
+      if field == .doi || field == .pmid { try RecordGroups(db: db).refresh([record.num], now: now) }
     case .addTag(let spelling):
       let record = try requireRecord(operation.target)
       let key = TagName.key(spelling)
-      var tags = try TagRegisters(db: db).load(record: record.num, key: key)
+      var tags = try TagRegisters(db: db).load(record: record.group, key: key)
       tags.set.add(key, dot: operation.dot)
       tags.seqs[operation.dot] = seq
-      try TagRegisters(db: db).store(tags, record: record.num, key: key)
+      try TagRegisters(db: db).store(tags, record: record.group, key: key)
       try db.exec(
         sql: """
           INSERT INTO tag (key, display, first_hlc, first_replica) VALUES (?, ?, ?, ?)
@@ -138,16 +139,20 @@ struct OperationApplier {
           """,
         arguments: [key, spelling, Int64(operation.timestamp.packed), operation.dot.replica.hex])
     case .removeTag(let spelling):
-      let record = try requireRecord(operation.target)
+      _ = try requireRecord(operation.target)
       let key = TagName.key(spelling)
-      var tags = try TagRegisters(db: db).load(record: record.num, key: key)
-      tags.set.remove(key, observed: operation.supersedes)
-      try TagRegisters(db: db).store(tags, record: record.num, key: key)
+      var observed: [Int64] = []
+      for dot in operation.supersedes { if let row = try logRow(of: dot) { observed.append(row) } }
+      // Wherever each observed addition lives now: a peer that grouped the records
+      // differently when it removed the tag saw the same additions.
+      try TagRegisters(db: db).remove(key: key, additions: observed)
     case .createNote(let recordID, let text, let anchor):
       let record = try requireRecord(recordID.text)
       try db.exec(
-        sql: "INSERT INTO note (id, record, origin, author, anchor, body, state) VALUES (?, ?, ?, ?, ?, ?, 'live')",
-        arguments: [operation.target, record.num, seq, operation.person, anchor?.json.canonical, text])
+        sql: """
+          INSERT INTO note (id, record, home, origin, author, anchor, body, state) VALUES (?, ?, ?, ?, ?, ?, ?, 'live')
+          """,
+        arguments: [operation.target, record.group, record.num, seq, operation.person, anchor?.json.canonical, text])
       try db.exec(
         sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, 0, ?)",
         arguments: [db.lastInsertedRowID, seq, text])
@@ -160,14 +165,28 @@ struct OperationApplier {
       let registers = StatusRegisters(db: db)
       var superseded: [Int64] = []
       for dot in operation.supersedes { if let row = try logRow(of: dot) { superseded.append(row) } }
-      try registers.write(
-        seq: seq, record: record.num, person: operation.person, timestamp: operation.timestamp, status: status,
+      let elsewhere = try registers.write(
+        seq: seq, record: record.group, person: operation.person, timestamp: operation.timestamp, status: status,
         superseding: superseded)
-      try registers.refresh(record: record.num, person: operation.person, now: now)
+      for other in Set(elsewhere + [record.group]).sorted() {
+        try registers.refresh(record: other, person: operation.person, now: now)
+      }
     case .saySource(let source, let fields):
       let record = try requireRecord(operation.target)
       try SourceStatements(db: db).remember(
         record: record.num, source: source, fields: fields, operation: operation, seq: seq, isNew: false)
+    case .mergeRecord(let other), .unmergeRecord(let other):
+      let record = try requireRecord(operation.target)
+      let partner = try requireRecord(other.text)
+      guard record.num != partner.num else {
+        throw StoreError("operation \(operation.dot.short) links a record to itself")
+      }
+      let groups = RecordGroups(db: db)
+      var link = try groups.link(record.num, partner.num)
+      let value: RecordLink = if case .mergeRecord = operation.body { .merged(keep: other) } else { .separate }
+      link.write(entry(operation, value), superseding: operation.supersedes)
+      try groups.storeLink(link, record.num, partner.num, newSeq: (operation.dot, seq))
+      try groups.refresh([record.num, partner.num], now: now)
     }
   }
 
@@ -175,6 +194,7 @@ struct OperationApplier {
     RegisterEntry(dot: operation.dot, timestamp: operation.timestamp, person: operation.person, value: value)
   }
 
+  /// The record an operation acts on; `group` is where its annotations go.
   private func requireRecord(_ id: String) throws -> RecordRef {
     guard let record = try StoreReader(db: db).recordRef(id: id) else {
       throw StoreError("operation targets record \(id), which this store does not have")
@@ -184,7 +204,9 @@ struct OperationApplier {
 
   /// Creates the record or joins another creation of it, then keeps what each of the
   /// creation's sources says about it.
-  private mutating func createRecord(_ publication: Publication, id: String, operation: Op, seq: Int64) throws {
+  private mutating func createRecord(
+    _ publication: Publication, id: String, operation: Op, seq: Int64, now: HLCTimestamp
+  ) throws {
     // Derived once: it normalises the title, which is not free.
     let derivedKey = publication.citekey
     let isNew = try createOrJoinRecord(publication, derivedKey: derivedKey, id: id, operation: operation, seq: seq)
@@ -195,6 +217,14 @@ struct OperationApplier {
       && (keys.placeNew(record: record.num, key: derivedKey)
         || keys.placeLast(record: record.num, key: derivedKey, created: operation.timestamp))
     if !placed { try keys.refresh(record: record.num) }
+    if !publication.doi.isEmpty || !publication.pmid.isEmpty {
+      let groups = RecordGroups(db: db)
+      // A new record alone with its identifiers (the usual case) has no group to compute.
+      let alone = try isNew && groups.identifierSharers(of: record.num).isEmpty
+      if !alone {
+        try groups.refresh([record.num], now: now)
+      }
+    }
     // The statement is the creation itself (its fields are read from its payload when
     // needed): an import of many new records writes no second copy of each.
     for source in publication.sources {
@@ -271,9 +301,18 @@ public struct ChainLink: Sendable, Equatable {
   }
 }
 
-/// A record's row number and the dot that created it.
+/// A record's row number, the dot that created it, and the row of its group's survivor,
+/// under which its annotations live (`RecordGroups`).
 public struct RecordRef: Sendable, Equatable {
   public let num: Int64
   public let id: String
   public let origin: Int64
+  public let group: Int64
+
+  public init(num: Int64, id: String, origin: Int64, group: Int64? = nil) {
+    self.num = num
+    self.id = id
+    self.origin = origin
+    self.group = group ?? num
+  }
 }

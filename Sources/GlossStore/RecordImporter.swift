@@ -104,16 +104,16 @@ extension StoreReader {
     let lookups = [
       (
         publication.doi,
-        "SELECT num, id, origin FROM record WHERE json_extract(library, '$.doi') = ? ORDER BY id LIMIT 1"
+        "SELECT num, id, origin, merged_into FROM record WHERE json_extract(library, '$.doi') = ? ORDER BY id LIMIT 1"
       ),
       (
         publication.pmid,
-        "SELECT num, id, origin FROM record WHERE json_extract(library, '$.pmid') = ? ORDER BY id LIMIT 1"
+        "SELECT num, id, origin, merged_into FROM record WHERE json_extract(library, '$.pmid') = ? ORDER BY id LIMIT 1"
       ),
     ]
     for (value, sql) in lookups where !value.isEmpty {
       if let row = try Row.fetchOne(try db.cachedStatement(sql: sql), arguments: [value]) {
-        return RecordRef(num: row["num"], id: row["id"], origin: row["origin"])
+        return Self.ref(row)
       }
     }
     return try recordRef(id: publication.id.text)

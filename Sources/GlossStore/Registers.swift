@@ -175,22 +175,31 @@ struct StatusRegisters {
   }
 
   /// Adds one write: its entry, and `supersededAt = min(supersededAt, its clock)` for each
-  /// entry it supersedes (given by log row).
+  /// entry of the same person it supersedes (given by log row), wherever that entry lives:
+  /// a peer that grouped records differently (`RecordGroups`) when it wrote saw the same
+  /// entries. Returns the other records whose entries it superseded.
   func write(
     seq: Int64, record: Int64, person: String, timestamp: HLCTimestamp, status: ReadingStatus, superseding: [Int64]
   )
-    throws
+    throws -> [Int64]
   {
     try db.exec(
       sql: "INSERT INTO status_entry (record, person, op, hlc, status, superseded_at) VALUES (?, ?, ?, ?, ?, NULL)",
       arguments: [record, person, seq, Int64(timestamp.packed), status.rawValue])
+    var elsewhere: [Int64] = []
     for superseded in superseding {
-      try db.exec(
+      let statement = try db.cachedStatement(
         sql: """
           UPDATE status_entry SET superseded_at = min(coalesce(superseded_at, ?1), ?1)
-          WHERE record = ?2 AND person = ?3 AND op = ?4
-          """, arguments: [Int64(timestamp.packed), record, person, superseded])
+          WHERE person = ?2 AND op = ?3 RETURNING record
+          """)
+      if let other = try Int64.fetchOne(
+        statement, arguments: [Int64(timestamp.packed), person, superseded]), other != record
+      {
+        elsewhere.append(other)
+      }
     }
+    return elsewhere
   }
 
   /// Puts the person's status as of `now` in the `status` table.
@@ -222,6 +231,12 @@ struct TagRegisters {
       seqs[dot] = row[0]
     }
     return (set, seqs)
+  }
+
+  /// Removes the observed additions (by log row) of the tag `key`, on whatever record each is.
+  func remove(key: String, additions: [Int64]) throws {
+    let statement = try db.cachedStatement(sql: "DELETE FROM tag_entry WHERE key = ? AND op = ?")
+    for addition in additions { try statement.execute(arguments: [key, addition]) }
   }
 
   func store(_ tags: (set: ObservedRemoveSet<String>, seqs: [Dot: Int64]), record: Int64, key: String) throws {

@@ -56,6 +56,21 @@ public enum Schema {
         try keys.reassign(wanted)
       }
     }
+    migrator.registerMigration("v6-record-groups") { db in
+      try db.execute(sql: v6)
+      // Records sharing a DOI or PMID are one paper: group what earlier versions kept apart.
+      let groups = RecordGroups(db: db)
+      let now = try StoreReader(db: db).lastTimestamp()
+      for record in try Int64.fetchAll(
+        db,
+        sql: """
+          SELECT num FROM record WHERE json_extract(library, '$.doi') IS NOT NULL
+            OR json_extract(library, '$.pmid') IS NOT NULL ORDER BY num
+          """)
+      {
+        try groups.refresh([record], now: now)
+      }
+    }
     return migrator
   }
 
@@ -144,6 +159,26 @@ public enum Schema {
     ALTER TABLE record ADD COLUMN citekey_wanted TEXT NOT NULL DEFAULT '';
     UPDATE record SET citekey_base = citekey, citekey_wanted = citekey;
     CREATE INDEX record_citekey_wanted ON record(citekey_wanted);
+    """
+
+  /// Records that are one paper (`RecordGroups`): `merged_into` names the survivor, each
+  /// note keeps its own record in `home`, and `record_link` holds each pair's register of
+  /// `record.merge`/`record.unmerge` entries (`keep` NULL for an unmerge), the pair as
+  /// (smaller num, larger num).
+  static let v6 = """
+    ALTER TABLE record ADD COLUMN merged_into INTEGER REFERENCES record(num);
+    CREATE INDEX record_merged_into ON record(merged_into) WHERE merged_into IS NOT NULL;
+    ALTER TABLE note ADD COLUMN home INTEGER NOT NULL DEFAULT 0 REFERENCES record(num);
+    UPDATE note SET home = record;
+    CREATE INDEX note_home ON note(home);
+    CREATE TABLE record_link (
+      low INTEGER NOT NULL REFERENCES record(num),
+      high INTEGER NOT NULL REFERENCES record(num),
+      op INTEGER NOT NULL REFERENCES operation(seq),
+      keep TEXT,
+      PRIMARY KEY (low, high, op)
+    ) WITHOUT ROWID;
+    CREATE INDEX record_link_high ON record_link(high, low);
     """
 
   static let v1 = """

@@ -17,21 +17,35 @@ public struct StoreReader {
   }
 
   public func recordRef(id: String) throws -> RecordRef? {
-    let statement = try db.cachedStatement(sql: "SELECT num, origin FROM record WHERE id = ?")
+    let statement = try db.cachedStatement(sql: "SELECT num, origin, merged_into FROM record WHERE id = ?")
     guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }
-    return RecordRef(num: row["num"], id: id, origin: row["origin"])
+    return RecordRef(num: row["num"], id: id, origin: row["origin"], group: row["merged_into"])
+  }
+
+  public func recordRef(num: Int64) throws -> RecordRef? {
+    let statement = try db.cachedStatement(sql: "SELECT id, origin, merged_into FROM record WHERE num = ?")
+    guard let row = try Row.fetchOne(statement, arguments: [num]) else { return nil }
+    return RecordRef(num: num, id: row["id"], origin: row["origin"], group: row["merged_into"])
   }
 
   /// Finds a record by id, by an unambiguous id prefix of 4 or more characters, or by citekey.
-  public func resolveRecord(_ text: String) throws -> RecordRef {
+  /// A record merged into another is that other record (the one its group shows), unless
+  /// `followingMerges` is false.
+  public func resolveRecord(_ text: String, followingMerges: Bool = true) throws -> RecordRef {
+    let found = try resolveOwnRecord(text)
+    guard followingMerges, found.group != found.num else { return found }
+    return try recordRef(num: found.group)!
+  }
+
+  private func resolveOwnRecord(_ text: String) throws -> RecordRef {
     let key = text.lowercased()
     if key.count >= 4, key.count <= RecordID.length,
       key.allSatisfy({ $0.isASCII && ($0.isLetter || ("2"..."7").contains($0)) })
     {
       let rows = try db.rows(
-        sql: "SELECT num, id, origin FROM record WHERE id >= ? AND id < ? ORDER BY id LIMIT 11",
+        sql: "SELECT num, id, origin, merged_into FROM record WHERE id >= ? AND id < ? ORDER BY id LIMIT 11",
         arguments: [key, key + "~"])
-      if rows.count == 1 { return RecordRef(num: rows[0]["num"], id: rows[0]["id"], origin: rows[0]["origin"]) }
+      if rows.count == 1 { return Self.ref(rows[0]) }
       if rows.count > 1 {
         let shown = try rows.prefix(10).map { row in try describe(num: row["num"]) }
         throw StoreError(
@@ -40,8 +54,8 @@ public struct StoreReader {
       }
     }
     let rows = try db.rows(
-      sql: "SELECT num, id, origin FROM record WHERE citekey = ? ORDER BY id LIMIT 11", arguments: [key])
-    if rows.count == 1 { return RecordRef(num: rows[0]["num"], id: rows[0]["id"], origin: rows[0]["origin"]) }
+      sql: "SELECT num, id, origin, merged_into FROM record WHERE citekey = ? ORDER BY id LIMIT 11", arguments: [key])
+    if rows.count == 1 { return Self.ref(rows[0]) }
     if rows.count > 1 {
       let shown = try rows.map { row in try describe(num: row["num"]) }
       throw StoreError(
@@ -51,6 +65,11 @@ public struct StoreReader {
       throw StoreError("no record '\(text)': an id prefix needs at least 4 characters")
     }
     throw StoreError("no record with id or citekey '\(text)'; `gloss search WORDS` finds records by content")
+  }
+
+  /// A record reference from a row with `num, id, origin, merged_into`.
+  static func ref(_ row: Row) -> RecordRef {
+    RecordRef(num: row["num"], id: row["id"], origin: row["origin"], group: row["merged_into"])
   }
 
   private func describe(num: Int64) throws -> String {
@@ -104,8 +123,9 @@ public struct StoreReader {
   public func records(_ query: CompiledQuery, limit: Int?) throws -> (records: [RecordView], more: Bool) {
     try checkReferences(query)
     if let match = query.rankedMatch { return try ranked(match, limit: limit ?? Int.max / 2) }
-    var sql = "SELECT \(Self.qualifiedColumns) FROM record"
-    if !query.conditions.isEmpty { sql += " WHERE " + query.conditions }
+    // A group of records that are one paper is listed once, as its survivor.
+    var sql = "SELECT \(Self.qualifiedColumns) FROM record WHERE record.merged_into IS NULL"
+    if !query.conditions.isEmpty { sql += " AND (" + query.conditions + ")" }
     sql += " ORDER BY record.year DESC, record.date DESC, record.num"
     var arguments: [any DatabaseValueConvertible] = query.arguments
     if let limit {
@@ -128,8 +148,13 @@ public struct StoreReader {
         WHERE note_fts MATCH ? AND note.state <> 'deleted' GROUP BY note.record ORDER BY min(note_fts.rank) LIMIT ?
         """, arguments: [match, limit + 1])
     var seen = Set(nums)
+    // A merged record's words find the record its group shows.
     let hits = try Int64.fetchAll(
-      db, sql: "SELECT rowid FROM record_fts WHERE record_fts MATCH ? ORDER BY rank LIMIT ?",
+      db,
+      sql: """
+        SELECT coalesce(record.merged_into, record.num) FROM record_fts JOIN record ON record.num = record_fts.rowid
+        WHERE record_fts MATCH ? ORDER BY record_fts.rank LIMIT ?
+        """,
       arguments: [match, limit + 1 + nums.count])
     for num in hits where seen.insert(num).inserted { nums.append(num) }
     let more = nums.count > limit
@@ -140,7 +165,10 @@ public struct StoreReader {
     return (records, more)
   }
 
-  public func recordCount() throws -> Int { try Int.fetchOne(db, sql: "SELECT count(*) FROM record") ?? 0 }
+  /// Records as listed: a group of records that are one paper counts once.
+  public func recordCount() throws -> Int {
+    try Int.fetchOne(db, sql: "SELECT count(*) FROM record WHERE merged_into IS NULL") ?? 0
+  }
 
   public func operationCount() throws -> Int { try Int.fetchOne(db, sql: "SELECT count(*) FROM operation") ?? 0 }
 

@@ -50,6 +50,13 @@ struct SampleBundle {
         dot: dot(9), timestamp: stamp(15), person: "alice", target: id,
         body: .saySource(source: "library.bib", fields: [.title: .string("Another title"), .doi: .string("10.1/x")]),
         requires: [dot(1)]),
+      Op(
+        dot: dot(10), timestamp: stamp(16), person: "alice", target: id,
+        body: .mergeRecord(into: Publication(title: "The same paper, from PubMed").id), requires: [dot(1)]),
+      Op(
+        dot: dot(11), timestamp: stamp(17), person: "alice", target: id,
+        body: .unmergeRecord(from: Publication(title: "The same paper, from PubMed").id), supersedes: [dot(10)],
+        requires: [dot(1)]),
     ]
     self.operations = operations
     var head = ChainHash.zero

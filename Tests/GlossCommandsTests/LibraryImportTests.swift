@@ -129,6 +129,38 @@ import Testing
     #expect(pair["why"] == .string("titles 95% alike; 2016 and 2017; both by Bruix"), "ids in order: wvwh…, ye4z…")
     #expect((pair["titleSimilarity"]?.intValue ?? 0) >= 90)
     #expect(try gloss.run("duplicates").stdout.contains("both by Bruix"))
+
+    // The pair merged: one record, shown as the one kept, with the tags and notes of both.
+    let records = pair["records"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    let other = try #require(records.first { $0 != "ye4zs5c4w64t" })
+    try gloss.run("tag", "ye4zs5c4w64t", "hcc")
+    try gloss.run("tag", other, "resorce")
+    try gloss.run("note", other, "the BibTeX copy")
+    let listed = try gloss.run("list", "--json").json().arrayValue?.count ?? 0
+    let merged = try gloss.run("merge", "ye4zs5c4w64t", other)
+    #expect(merged.status == 0 && merged.stdout.contains("merged \(other) into ye4zs5c4w64t"))
+    #expect(try gloss.run("list", "--json").json().arrayValue?.count == listed - 1)
+    let shown = try gloss.run("show", other, "--json").json()
+    #expect(shown["id"] == .string("ye4zs5c4w64t"), "the merged record's id names the group")
+    #expect(shown["tags"] == .array([.string("hcc"), .string("resorce")]))
+    #expect(shown["notes"]?.arrayValue?.count == 1)
+    #expect(shown["merged"] == .array([.string(other)]))
+    #expect(try gloss.run("show", "ye4zs5c4w64t").stdout.contains("MERGED\n  \(other)"))
+    #expect(try gloss.run("search", "tag:resorce", "--json").json().arrayValue?.count == 1)
+    #expect(try gloss.run("duplicates", "--json").json() == .array([]), "one record now")
+    #expect(try gloss.run("log", "--json").stdout.contains("record.merge"))
+    let again = try gloss.run("merge", other, "ye4zs5c4w64t")
+    #expect(again.status == 1 && again.stderr.contains("already one record, shown as ye4zs5c4w64t"))
+
+    // Unmerged: each record has what was made on it, and the pair is no longer suggested.
+    let unmerged = try gloss.run("unmerge", other)
+    #expect(unmerged.status == 0 && unmerged.stdout.contains("\(other) is its own record again"))
+    #expect(try gloss.run("show", other, "--json").json()["tags"] == .array([.string("resorce")]))
+    #expect(try gloss.run("show", "ye4zs5c4w64t", "--json").json()["tags"] == .array([.string("hcc")]))
+    #expect(try gloss.run("list", "--json").json().arrayValue?.count == listed)
+    #expect(try gloss.run("duplicates", "--json").json() == .array([]), "someone said they differ")
+    let notMerged = try gloss.run("unmerge", other)
+    #expect(notMerged.status == 1 && notMerged.stderr.contains("is not merged with any record"))
   }
 
   @Test func reimportNeverUndoesPeopleAndSourcesDisagreeWithoutConflict() throws {

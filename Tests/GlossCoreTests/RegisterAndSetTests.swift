@@ -182,3 +182,32 @@ struct RegisterSimulation {
     #expect(register.effective(now: HLCTimestamp(milliseconds: 1_000_001)).status == .read)
   }
 }
+
+@Suite struct RecordGroupingTests {
+  let ids = ["aaaaaaaaaaaa", "bbbbbbbbbbbb", "cccccccccccc"].map { RecordID($0)! }
+
+  func entry(_ counter: UInt64, _ value: RecordLink) -> RegisterEntry<RecordLink> {
+    RegisterEntry(
+      dot: Dot(replica: ReplicaID(hex: String(repeating: "0", count: 31) + "1")!, counter: counter),
+      timestamp: HLCTimestamp(milliseconds: counter), person: "alice", value: value)
+  }
+
+  @Test func aSharedIdentifierLinksOnlyWhileNoOneHasSpokenAboutThePair() {
+    #expect(RecordGrouping.isLinked(MultiValueRegister(), sharingIdentifier: true))
+    #expect(!RecordGrouping.isLinked(MultiValueRegister(), sharingIdentifier: false))
+    let separate = MultiValueRegister(entries: [entry(1, .separate)])
+    #expect(!RecordGrouping.isLinked(separate, sharingIdentifier: true))
+    let merged = MultiValueRegister(entries: [entry(1, .merged(keep: ids[0]))])
+    #expect(RecordGrouping.isLinked(merged, sharingIdentifier: false))
+    let concurrent = MultiValueRegister(entries: [entry(1, .merged(keep: ids[0])), entry(2, .separate)])
+    #expect(!RecordGrouping.isLinked(concurrent, sharingIdentifier: true), "apart wins over a concurrent merge")
+  }
+
+  @Test func theSurvivorIsTheKeptRecordElseTheSmallestID() {
+    #expect(RecordGrouping.survivor(of: ids, absorbed: []) == ids[0])
+    #expect(RecordGrouping.survivor(of: ids, absorbed: [ids[0]]) == ids[1])
+    #expect(RecordGrouping.survivor(of: ids, absorbed: Set(ids)) == ids[0], "every member asked to give way")
+    let component = RecordGrouping.component(of: 1) { node in node < 4 ? [node + 1] : [] }
+    #expect(component == [1, 2, 3, 4])
+  }
+}

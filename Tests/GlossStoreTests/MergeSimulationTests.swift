@@ -33,12 +33,13 @@ struct Simulation {
     clock.advance(Int64(random.next() % 50) - 10)
     let replica = pick(replicas)
     let recordIDs = try replica.store.read { reader in try reader.records(.all, limit: nil).records.map(\.id) }
-    let action = random.next() % 13
-    if recordIDs.isEmpty || action >= 10 {
+    let action = random.next() % 16
+    if recordIDs.isEmpty || action >= 13 {
       try exchange(into: replica)
       return
     }
     let id = pick(recordIDs)
+    let partner = pick(recordIDs)
     let tag = pick(tagSpellings)
     let text = pick(texts)
     let statuses = ReadingStatus.allCases
@@ -50,6 +51,7 @@ struct Simulation {
     let volume = pick(["389", "390", ""])
     let doi = pick(["10.1016/s0140-6736(16)32453-9", "10.1/other", ""])
     let citekey = pick(["bruix2017regorafenib", "shared", "sharedb", ""])
+    let pmid = pick(["27932229", "1", ""])
     let created: String? = try replica.store.write { session -> String? in
       let record = try session.reader.resolveRecord(id)
       switch action {
@@ -82,9 +84,26 @@ struct Simulation {
         publication.sources = [source]
         var importer = RecordImporter(session: session)
         try importer.add(publication)
-      default:
+      case 10 where partner != id:
+        // Two records declared one paper, concurrently with other merges, unmerges and
+        // annotations on either.
+        _ = try session.merge(keep: record, other: try session.reader.resolveRecord(partner))
+      case 11:
+        let own = try session.reader.resolveRecord(partner, followingMerges: false)
+        if !(try session.reader.mergedRecords(into: own).isEmpty) || own.group != own.num {
+          _ = try session.unmerge(own)
+        }
+      case 12:
+        // DOIs and PMIDs that records created apart come to share: groups without a merge.
+        if quoted {
+          _ = try session.setField(record, .doi, .string(doi))
+        } else {
+          _ = try session.setField(record, .pmid, .string(pmid))
+        }
+      case 9:
         let conflicts = try session.reader.conflicts()
         if let conflict = conflicts.first { _ = try session.resolve(conflict.target, keep: 1, value: nil) }
+      default: break
       }
       return nil
     }

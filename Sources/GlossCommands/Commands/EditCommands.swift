@@ -56,7 +56,7 @@ struct ConflictsCommand: ParsableCommand {
     let store = try storeOptions.open()
     let now = try store.currentTimestamp()
     let (conflicts, future) = try store.read { reader in
-      (try reader.conflicts(record: try id.map(reader.resolveRecord)), try reader.futureStatuses(now: now))
+      (try reader.conflicts(record: try id.map { try reader.resolveRecord($0) }), try reader.futureStatuses(now: now))
     }
     let output = CommandContext.current.output
     if format.mode == .json {

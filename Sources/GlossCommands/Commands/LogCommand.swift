@@ -20,7 +20,7 @@ struct LogCommand: ParsableCommand {
   func run() throws {
     let store = try storeOptions.open()
     let operations = try store.read { reader in
-      try reader.operations(target: try id.map(reader.resolveRecord), limit: limit)
+      try reader.operations(target: try id.map { try reader.resolveRecord($0) }, limit: limit)
     }
     let output = CommandContext.current.output
     if format.mode == .json {
@@ -58,6 +58,8 @@ struct LogCommand: ParsableCommand {
     case .deleteNote: return "note \(op.target) deleted"
     case .setStatus(let status): return "\(op.target) \(op.person) \(status.phrase)"
     case .saySource(let source, let fields): return "\(op.target) as \(source) says it (\(fields.count) fields)"
+    case .mergeRecord(let into): return "\(op.target) merged into \(into)"
+    case .unmergeRecord(let from): return "\(op.target) unmerged from \(from)"
     }
   }
 }

@@ -47,7 +47,7 @@ struct NotesCommand: ParsableCommand {
 
   func run() throws {
     let notes = try storeOptions.open().read { reader in
-      try reader.notes(record: try id.map(reader.resolveRecord), includeDeleted: all)
+      try reader.notes(record: try id.map { try reader.resolveRecord($0) }, includeDeleted: all)
     }
     let output = CommandContext.current.output
     if format.mode == .json {

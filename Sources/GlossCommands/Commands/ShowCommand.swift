@@ -15,16 +15,18 @@ struct ShowCommand: ParsableCommand {
 
   func run() throws {
     let store = try storeOptions.open()
-    let (record, annotations, statements) = try store.read { reader in
+    let (record, annotations, statements, merged) = try store.read { reader in
       let ref = try reader.resolveRecord(id)
       return (
-        try reader.record(num: ref.num)!, try reader.annotations(of: ref), try reader.sourceStatements(record: ref.num)
+        try reader.record(num: ref.num)!, try reader.annotations(of: ref), try reader.sourceStatements(record: ref.num),
+        try reader.mergedRecords(into: ref)
       )
     }
     let output = CommandContext.current.output
     if json || CommandContext.current.mode == .json {
       guard case .object(var members) = record.json else { return }
       members.merge(annotations.json(fullNotes: true)) { $1 }
+      members["merged"] = .array(merged.map { .string($0.id) })
       if sources {
         members["sources"] = .object(
           statements.mapValues { statement in
@@ -79,6 +81,15 @@ struct ShowCommand: ParsableCommand {
       }
     }
     Self.print(annotations, recordID: record.id, width: width, color: color, to: output)
+    if !merged.isEmpty {
+      output.line()
+      output.line(Style.cyan.apply("MERGED", enabled: color))
+      for other in merged {
+        let line = "  \(other.id)  \(other.publication.year.map(String.init) ?? "")  \(other.publication.title)"
+        output.line(String(line.prefix(width)))
+      }
+      output.line(Style.dim.apply("  one paper; gloss unmerge ID separates a record again", enabled: color))
+    }
     if sources { Self.print(statements, of: record.publication, width: width, color: color, to: output) }
   }
 

@@ -38,7 +38,7 @@ public struct QueryCompiler {
       let match = try ftsString(terms, column: 1, query: query)
       arguments += [match, match]
       return """
-        record.num IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ? UNION SELECT note.record FROM note_fts \
+        record.num IN (\(Self.groupsMatching) UNION SELECT note.record FROM note_fts \
         JOIN note ON note.num = note_fts.rowid WHERE note_fts MATCH ? AND note.state <> 'deleted')
         """
     case .not(let inner): return "NOT (\(try sql(inner, &arguments, &references, negated: !negated, query: query)))"
@@ -90,17 +90,17 @@ public struct QueryCompiler {
     case "author", "journal", "title", "abstract":
       let column = name == "author" ? "authors" : name
       arguments.append("\(column) : \(try ftsString([.phrase(value)], column: column, query: query))")
-      return "record.num IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?)"
+      return "record.num IN (\(Self.groupsMatching))"
     case "doi":
       guard let doi = Identifiers.doi(value) else {
         throw fail("doi: takes a DOI, like doi:10.1016/s0140-6736(16)32453-9")
       }
       arguments.append(doi)
-      return "json_extract(record.library, '$.doi') = ?"
+      return "record.num IN (\(Self.groupsHaving("doi")))"
     case "pmid":
       guard let pmid = Identifiers.pmid(value) else { throw fail("pmid: takes a PubMed number, like pmid:27932229") }
       arguments.append(pmid)
-      return "json_extract(record.library, '$.pmid') = ?"
+      return "record.num IN (\(Self.groupsHaving("pmid")))"
     case "type":
       guard CSLType.all.contains(value.lowercased()) else {
         throw fail("type: takes a CSL type, like type:article-journal, type:book or type:chapter")
@@ -142,6 +142,19 @@ public struct QueryCompiler {
       }
     default: throw fail("unknown field \(name):")
     }
+  }
+
+  /// The groups (`RecordGroups`) with a record whose words match an FTS5 string, as the
+  /// survivors' nums: a merged record's title still finds the paper.
+  static let groupsMatching = """
+    SELECT coalesce(m.merged_into, m.num) FROM record_fts JOIN record m ON m.num = record_fts.rowid \
+    WHERE record_fts MATCH ?
+    """
+
+  /// The groups with a record whose library field `field` (a fixed name) equals an argument,
+  /// written as the field's index is, so that SQLite uses it.
+  static func groupsHaving(_ field: StaticString) -> String {
+    "SELECT coalesce(m.merged_into, m.num) FROM record m WHERE json_extract(m.library, '$.\(field)') = ?"
   }
 
   /// Each term becomes an FTS5 string (`"word"`, `"word"*`, `"a phrase"`), so nothing
