@@ -9,9 +9,15 @@ public enum ChainHash {
   public static let zero = [UInt8](repeating: 0, count: 32)
 
   public static func next(_ previous: [UInt8], _ op: Op) -> [UInt8] {
+    next(previous, canonical: op.json.canonical)
+  }
+
+  /// The next link from the operation's canonical JSON text (`Op.canonicalText`).
+  public static func next(_ previous: [UInt8], canonical: String) -> [UInt8] {
     var hasher = SHA256()
     hasher.update(data: previous)
-    hasher.update(data: Array(op.json.canonical.utf8))
+    var text = canonical
+    text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
     return Array(hasher.finalize())
   }
 

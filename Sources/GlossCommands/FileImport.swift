@@ -4,9 +4,10 @@ import GlossImport
 import GlossStore
 
 /// Imports files of any format into a store in one transaction: all of them or none.
-/// Library files (BibTeX, RIS, MEDLINE, PubMed XML, CSL-JSON) are read and parsed before
-/// the transaction, so that the write lock is held only while storing; a CancerIndex page
-/// streams, as it may be far larger.
+/// Library files (BibTeX, RIS, MEDLINE, PubMed XML, CSL-JSON) are read and checked before
+/// the transaction, so that a file that is not what it claims never takes the write lock;
+/// a BibTeX file's entries are converted on another thread while the store writes
+/// (`EntryPrefetch`). A CancerIndex page streams, as it may be far larger.
 public enum FileImport {
   /// `format` forces one format for every file; nil detects each file's from its content.
   /// `progress` gets the records done so far and the fraction of bytes read.
@@ -17,22 +18,39 @@ public enum FileImport {
     let totalBytes = max(1, sizes.reduce(0, +))
     var formats: [ImportFormat] = []
     for file in files { formats.append(try format ?? ImportFormat.detect(path: file)) }
-    var parsed: [Int: [ListingEntry]] = [:]
+    var libraries: [Int: (file: LibraryFile, batches: EntryBatches)] = [:]
     for (index, file) in files.enumerated() where formats[index] != .cancerindex {
-      parsed[index] = try LibraryFile(path: file).entries(as: formats[index])
+      let library = try LibraryFile(path: file)
+      libraries[index] = (library, try library.batches(as: formats[index]))
     }
+    // The first library's conversion starts now, while the write lock is being taken.
+    var started = libraries.keys.min().map { [$0: EntryPrefetch(libraries[$0]!.batches)] } ?? [:]
+    defer { for prefetch in started.values { prefetch.stop() } }
     return try store.write { session in
       var results: [ImportSummary] = []
       var bytesBefore = 0
       var done = 0
       for (index, file) in files.enumerated() {
         var importer = RecordImporter(session: session)
-        if let entries = parsed[index] {
-          for entry in entries {
-            guard try take(entry, into: &importer) else { continue }
+        if let library = libraries[index] {
+          let prefetch = started[index] ?? EntryPrefetch(library.batches)
+          started[index] = prefetch
+          var stored = 0
+          var firstSkipped: [ListingEntry] = []
+          try prefetch.drain { prepared in
+            switch prepared {
+            case .publication(let publication): try importer.add(publication)
+            case .skipped(let entry):
+              _ = try take(entry, into: &importer)
+              if firstSkipped.isEmpty { firstSkipped = [entry] }
+              return
+            }
+            stored += 1
             done += 1
             if done % 256 == 0 { progress(done, Double(bytesBefore + sizes[index]) / Double(totalBytes)) }
           }
+          // Every entry of the file was skipped: the file is refused, and nothing is written.
+          if stored == 0 { try library.file.requireEntries(firstSkipped, as: formats[index]) }
           bytesBefore += sizes[index]
           results.append(importer.summary)
           continue

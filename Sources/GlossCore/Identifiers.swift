@@ -7,12 +7,12 @@ public enum Identifiers {
   /// `10.1016/s0140-6736(16)32453-9` from `https://doi.org/10.1016/S0140-6736(16)32453-9`,
   /// `doi:10.1016/…` or `10.1016/…`; nil when no `10.NNNN/…` is there.
   public static func doi(_ text: String) -> String? {
-    var value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    var value = text.trimmingWhitespace
     for prefix in [
       "https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi.org/", "doi:",
     ]
     where value.lowercased().hasPrefix(prefix) {
-      value = String(value.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+      value = String(value.dropFirst(prefix.count)).trimmingWhitespace
     }
     if value.hasSuffix(" [doi]") { value = String(value.dropLast(6)) }
     value = value.removingPercentEncoding ?? value
@@ -26,10 +26,10 @@ public enum Identifiers {
 
   /// `27932229` from `27932229`, `PMID: 27932229` or `27932229 [pmid]`; nil otherwise.
   public static func pmid(_ text: String) -> String? {
-    var value = text.trimmingCharacters(in: .whitespacesAndNewlines)
-    if value.uppercased().hasPrefix("PMID:") { value = String(value.dropFirst(5)).trimmingCharacters(in: .whitespaces) }
+    var value = text.trimmingWhitespace
+    if value.uppercased().hasPrefix("PMID:") { value = String(value.dropFirst(5)).trimmingWhitespace }
     if value.lowercased().hasSuffix("[pmid]") {
-      value = String(value.dropLast(6)).trimmingCharacters(in: .whitespaces)
+      value = String(value.dropLast(6)).trimmingWhitespace
     }
     guard !value.isEmpty, value.count <= 10, value.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
     let digits = value.drop { $0 == "0" }
@@ -38,8 +38,8 @@ public enum Identifiers {
 
   /// `PMC5012345` from `PMC5012345`, `pmc5012345` or `5012345 [pmc]`; nil otherwise.
   public static func pmcid(_ text: String) -> String? {
-    var value = text.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
-    if value.hasSuffix("[PMC]") { value = String(value.dropLast(5)).trimmingCharacters(in: .whitespaces) }
+    var value = text.trimmingWhitespace.uppercased()
+    if value.hasSuffix("[PMC]") { value = String(value.dropLast(5)).trimmingWhitespace }
     if value.hasPrefix("PMC") { value = String(value.dropFirst(3)) }
     guard !value.isEmpty, value.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
     return "PMC" + value

@@ -46,6 +46,32 @@ public enum OperationBody: Hashable, Sendable {
     "source.say", "record.merge", "record.unmerge",
   ]
 
+  /// `payload.canonical`, written straight from the publication for `record.create`, the
+  /// kind an import makes by the thousand: no dictionary built, no keys sorted per record.
+  public var canonicalPayload: String {
+    guard case .createRecord(let publication) = self else { return payload.canonical }
+    var out = "{"
+    for (key, field) in Self.createRecordKeys {
+      let value: JSONValue
+      if let field {
+        value = publication.value(of: field)
+        if field.isLibraryField, field.isEmpty(value) { continue }
+      } else {
+        value = .array((key == "topics" ? publication.topics : publication.sources).sorted().map(JSONValue.string))
+      }
+      if out.utf8.count > 1 { out += "," }
+      out += "\"" + key + "\":"
+      value.write(to: &out)
+    }
+    return out + "}"
+  }
+
+  /// The keys of a `record.create` payload in canonical order, each field's or nil for the
+  /// `topics` and `sources` sets. Every key is plain ASCII: no escaping needed.
+  private static let createRecordKeys: [(String, RecordField?)] =
+    (RecordField.allCases.map { ($0.rawValue, Optional($0)) } + [("topics", nil), ("sources", nil)])
+    .sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+
   public var payload: JSONValue {
     switch self {
     case .createRecord(let publication):
@@ -151,10 +177,18 @@ extension Publication {
   public static let empty = Publication(title: "")
 
   /// The fields that hold something other than their empty value: what a source says.
-  public var statedFields: [RecordField: JSONValue] {
+  public var statedFields: [RecordField: JSONValue] { fields(RecordField.allCases) }
+
+  /// Those of `candidates` that hold a value. Every field's empty value is one of `""`,
+  /// `[]`, `false` and `null`, and no field holds one of those as a value.
+  func fields(_ candidates: [RecordField]) -> [RecordField: JSONValue] {
     var fields: [RecordField: JSONValue] = [:]
-    for field in RecordField.allCases where value(of: field) != Self.empty.value(of: field) {
-      fields[field] = value(of: field)
+    for field in candidates {
+      let value = value(of: field)
+      switch value {
+      case .string(""), .array([]), .bool(false), .null: continue
+      default: fields[field] = value
+      }
     }
     return fields
   }
@@ -224,6 +258,25 @@ public struct Op: Hashable, Sendable {
       "supersedes": .array(supersedes.map { .string($0.description) }),
       "requires": .array(requires.map { .string($0.description) }),
     ])
+  }
+
+  /// `json.canonical`, with the payload's canonical text given: a store that keeps the
+  /// payload text and hashes the operation then serialises the payload once.
+  public func canonicalText(payload: String) -> String {
+    // Keys in canonical (UTF-8 byte) order.
+    var out = "{\"dot\":"
+    JSONValue.string(dot.description).write(to: &out)
+    out += ",\"hlc\":" + String(Int64(timestamp.packed)) + ",\"kind\":"
+    JSONValue.string(kind).write(to: &out)
+    out += ",\"payload\":" + payload + ",\"person\":"
+    JSONValue.string(person).write(to: &out)
+    out += ",\"requires\":"
+    JSONValue.array(requires.map { .string($0.description) }).write(to: &out)
+    out += ",\"supersedes\":"
+    JSONValue.array(supersedes.map { .string($0.description) }).write(to: &out)
+    out += ",\"target\":"
+    JSONValue.string(target).write(to: &out)
+    return out + "}"
   }
 
   public init(json: JSONValue) throws(OperationDecodingError) {

@@ -127,7 +127,7 @@ public struct Publication: Hashable, Sendable {
 
   /// The library fields that hold a value, as `record.create` carries them and the store
   /// keeps them: an empty one is absent, so a record from a listing has none.
-  public var libraryFields: [RecordField: JSONValue] { statedFields.filter { $0.key.isLibraryField } }
+  public var libraryFields: [RecordField: JSONValue] { fields(RecordField.libraryFields) }
 
   /// Sets one field from its canonical JSON form; false when the value has the wrong shape.
   @discardableResult
@@ -219,7 +219,7 @@ public enum RecordField: String, CaseIterable, Sendable, Comparable {
     switch self {
     case .authors:
       return .array(
-        text.split(separator: ";").map { .string($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 != .string("") }
+        text.split(separator: ";").map { .string($0.trimmingWhitespace) }.filter { $0 != .string("") }
       )
     case .etAl, .pubmed, .freeFullText:
       switch text.lowercased() {
@@ -237,7 +237,7 @@ public enum RecordField: String, CaseIterable, Sendable, Comparable {
         })
     case .editors, .keywords:
       return .array(
-        text.split(separator: ";").map { .string($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 != .string("") }
+        text.split(separator: ";").map { .string($0.trimmingWhitespace) }.filter { $0 != .string("") }
       )
     case .doi:
       if text.isEmpty { return .string("") }

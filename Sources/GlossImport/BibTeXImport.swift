@@ -6,25 +6,37 @@ import GlossCore
 /// `journaltitle` and `eprint` understood, entry types mapped to CSL types.
 public enum BibTeXImport {
   public static func entries(in text: String, source: String) -> [ListingEntry] {
+    batches(in: text, source: source).batches.all
+  }
+
+  /// The file's entries found, each converted when asked for (`EntryBatches`).
+  static func batches(in text: String, source: String) -> (batches: EntryBatches, entryCount: Int) {
     var parser = BibTeXParser(text: text)
     let items = parser.items()
     var byKey: [String: BibTeXParser.Entry] = [:]
     for case .entry(let entry) in items where byKey[entry.key.lowercased()] == nil {
       byKey[entry.key.lowercased()] = entry
     }
-    return items.map { item in
-      switch item {
-      case .skipped(let line, let reason): return .skipped(line: line, reason: reason)
-      case .entry(let entry) where entry.type == "set" || entry.type == "xdata":
-        return .skipped(
-          line: entry.line, reason: "@\(entry.type){\(entry.key)} groups other entries, which are imported themselves")
-      case .entry(let entry):
-        let resolved = inherit(entry, from: byKey)
-        guard let publication = publication(resolved, source: source) else {
-          return .skipped(line: entry.line, reason: "@\(entry.type){\(entry.key)} has no fields")
-        }
-        return .publication(publication, line: entry.line)
+    let batches = EntryBatches(count: items.count) { [byKey] range in
+      items[range].map { item in convert(item, parents: byKey, source: source) }
+    }
+    return (batches, byKey.count)
+  }
+
+  private static func convert(_ item: BibTeXParser.Item, parents byKey: [String: BibTeXParser.Entry], source: String)
+    -> ListingEntry
+  {
+    switch item {
+    case .skipped(let line, let reason): return .skipped(line: line, reason: reason)
+    case .entry(let entry) where entry.type == "set" || entry.type == "xdata":
+      return .skipped(
+        line: entry.line, reason: "@\(entry.type){\(entry.key)} groups other entries, which are imported themselves")
+    case .entry(let entry):
+      let resolved = inherit(entry, from: byKey)
+      guard let publication = publication(resolved, source: source) else {
+        return .skipped(line: entry.line, reason: "@\(entry.type){\(entry.key)} has no fields")
       }
+      return .publication(publication, line: entry.line)
     }
   }
 
@@ -119,7 +131,7 @@ public enum BibTeXImport {
     publication.keywords = (text("keywords").isEmpty ? text("keyword") : text("keywords")).split(whereSeparator: {
       $0 == "," || $0 == ";"
     }).map {
-      $0.trimmingCharacters(in: .whitespaces)
+      $0.trimmingWhitespace
     }.filter { !$0.isEmpty }
     return entry.fields.isEmpty ? nil : publication
   }
@@ -130,7 +142,7 @@ public enum BibTeXImport {
     var names: [String] = []
     var etAl = false
     for part in splitOnAnd(raw) {
-      let trimmed = part.trimmingCharacters(in: .whitespacesAndNewlines)
+      let trimmed = part.trimmingWhitespace
       if trimmed.isEmpty { continue }
       if trimmed.lowercased() == "others" {
         etAl = true
@@ -146,29 +158,31 @@ public enum BibTeXImport {
     return (names, etAl)
   }
 
-  /// Splits at ` and ` outside braces, case-insensitively.
+  /// Splits at ` and ` outside braces, case-insensitively. Scans the UTF-8 bytes: every
+  /// byte of ` and ` and of the braces is ASCII, which no multi-byte character contains.
   static func splitOnAnd(_ raw: String) -> [String] {
+    let bytes = Array(raw.utf8)
+    func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
     var parts: [String] = []
-    var current = ""
+    var start = 0
     var depth = 0
-    let characters = Array(raw)
     var index = 0
-    while index < characters.count {
-      let character = characters[index]
-      if character == "{" { depth += 1 }
-      if character == "}" { depth -= 1 }
-      if depth == 0, character.isWhitespace, index + 4 < characters.count,
-        String(characters[index + 1...index + 3]).lowercased() == "and", characters[index + 4].isWhitespace
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "{") { depth += 1 }
+      if byte == UInt8(ascii: "}") { depth -= 1 }
+      if depth == 0, isSpace(byte), index + 4 < bytes.count, bytes[index + 1] | 0x20 == UInt8(ascii: "a"),
+        bytes[index + 2] | 0x20 == UInt8(ascii: "n"), bytes[index + 3] | 0x20 == UInt8(ascii: "d"),
+        isSpace(bytes[index + 4])
       {
-        parts.append(current)
-        current = ""
+        parts.append(String(decoding: bytes[start..<index], as: UTF8.self))
         index += 5
+        start = index
         continue
       }
-      current.append(character)
       index += 1
     }
-    parts.append(current)
+    parts.append(String(decoding: bytes[start...], as: UTF8.self))
     return parts
   }
 

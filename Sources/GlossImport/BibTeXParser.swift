@@ -4,7 +4,7 @@
 /// with `#`; `@comment`, `@preamble` and any text between entries are skipped. The values
 /// are raw LaTeX: `BibTeXImport` turns them into a publication.
 struct BibTeXParser {
-  struct Entry {
+  struct Entry: Sendable {
     var type: String
     var key: String
     /// Field names lowercased, in file order; a repeated field keeps its first value.
@@ -14,7 +14,7 @@ struct BibTeXParser {
     func value(_ name: String) -> String? { fields.first { $0.name == name }?.value }
   }
 
-  enum Item {
+  enum Item: Sendable {
     case entry(Entry)
     case skipped(line: Int, reason: String)
   }

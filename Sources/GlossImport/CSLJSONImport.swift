@@ -149,7 +149,7 @@ public enum CSLJSONImport {
     publication.pubmed = !publication.pmid.isEmpty
     if let keywords = item["keyword"] as? String {
       publication.keywords = keywords.split(whereSeparator: { $0 == "," || $0 == ";" }).map {
-        $0.trimmingCharacters(in: .whitespaces)
+        $0.trimmingWhitespace
       }.filter { !$0.isEmpty }
     } else if let subjects = item["subject"] as? [String] {
       publication.keywords = subjects
@@ -191,7 +191,7 @@ public enum CSLJSONImport {
       func number(_ index: Int) -> Int? {
         guard index < parts.count else { return nil }
         if let value = parts[index] as? NSNumber { return value.intValue }
-        if let value = parts[index] as? String { return Int(value.trimmingCharacters(in: .whitespaces)) }
+        if let value = parts[index] as? String { return Int(value.trimmingWhitespace) }
         return nil
       }
       guard let year = number(0) else { return nil }

@@ -7,16 +7,40 @@ import GlossCore
 /// abbreviation (`TA`), like the CancerIndex pages; the DOI from `LID`/`AID … [doi]`.
 public enum MedlineImport {
   public static func entries(in text: String, source: String) -> [ListingEntry] {
-    var entries: [ListingEntry] = []
+    batches(in: text, source: source).all
+  }
+
+  /// A record's tagged lines, or a line that is not one, in file order.
+  private enum Item: Sendable {
+    case record([(tag: String, value: String)], line: Int)
+    case skipped(line: Int, reason: String)
+  }
+
+  /// The file split into records, each converted to a publication when asked for
+  /// (`EntryBatches`).
+  static func batches(in text: String, source: String) -> EntryBatches {
+    let items = self.items(in: text)
+    return EntryBatches(count: items.count) { range in
+      items[range].map { item in
+        switch item {
+        case .skipped(let line, let reason): return .skipped(line: line, reason: reason)
+        case .record(let fields, let line):
+          guard let publication = publication(fields, source: source) else {
+            return .skipped(line: line, reason: "the record has no fields")
+          }
+          return .publication(publication, line: line)
+        }
+      }
+    }
+  }
+
+  private static func items(in text: String) -> [Item] {
+    var entries: [Item] = []
     var fields: [(tag: String, value: String)] = []
     var start = 0
     func finish() {
       guard !fields.isEmpty else { return }
-      if let publication = publication(fields, source: source) {
-        entries.append(.publication(publication, line: start))
-      } else {
-        entries.append(.skipped(line: start, reason: "the record has no fields"))
-      }
+      entries.append(.record(fields, line: start))
       fields = []
     }
     var number = 0

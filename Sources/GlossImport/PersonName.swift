@@ -1,4 +1,5 @@
 import Foundation
+import GlossCore
 
 /// A person's name in the one form every Gloss record uses, PubMed's: the family name (with
 /// any particle and suffix) then the initials, `Bruix J`, `van der Berg JP`, `Lamarca A`.
@@ -35,7 +36,7 @@ public enum PersonName {
   /// `Ludwig van Beethoven` → `van Beethoven L`).
   public static func parse(_ text: String) -> String {
     let parts = text.split(separator: ",", omittingEmptySubsequences: false).map {
-      $0.trimmingCharacters(in: .whitespaces)
+      $0.trimmingWhitespace
     }
     switch parts.count {
     case 1:

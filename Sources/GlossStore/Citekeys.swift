@@ -70,33 +70,27 @@ struct Citekeys {
     }
   }
 
-  /// A new record wanting `key`: when no other record wants or shows it, the record shows
-  /// it, and nothing else can change (the common case of an import, in two statements).
-  /// False when the key is in use, for `refresh` to order the group.
-  func placeNew(record: Int64, key: String) throws -> Bool {
+  /// The key a record about to be created, wanting `key`, shows, when that is decided
+  /// without ordering its group again, so that the record is inserted with its key (the
+  /// common case of an import, in one or two queries):
+  /// - `key` itself when no record wants or shows it;
+  /// - when records want it and the new record was made after every one of them (a local
+  ///   import, the usual case), the next free suffix: everyone else keeps their key. Its
+  ///   creation must be later than every member's *arrival* (`record.origin`), which is
+  ///   never earlier than the member's earliest creation, so the rule's order puts it last.
+  /// Nil otherwise: the record is created without a key, then `refresh` orders the group.
+  func keyForNewRecord(wanting key: String, created: HLCTimestamp) throws -> String? {
     let used = try Bool.fetchOne(
-      db.cachedStatement(
-        sql: "SELECT EXISTS (SELECT 1 FROM record WHERE (citekey_wanted = ?1 OR citekey = ?1) AND num <> ?2)"),
-      arguments: [key, record])
-    guard used == false else { return false }
-    try db.cachedStatement(sql: "UPDATE record SET citekey_wanted = ?, citekey = ? WHERE num = ?").execute(
-      arguments: [key, key, record])
-    return true
-  }
-
-  /// A new record wanting a key others want, made after all of them (a local import, the
-  /// usual case): everyone else keeps their key, and it takes the next free suffix, without
-  /// ordering the group again. Its creation must be later than every member's *arrival*
-  /// (`record.origin`), which is never earlier than the member's earliest creation, so the
-  /// order the rule defines puts it last. False otherwise, for `refresh`.
-  func placeLast(record: Int64, key: String, created: HLCTimestamp) throws -> Bool {
+      db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM record WHERE citekey_wanted = ?1 OR citekey = ?1)"),
+      arguments: [key])
+    if used == false { return key }
     let members = try Row.fetchAll(
       db.cachedStatement(
         sql: """
           SELECT rec.citekey, o.hlc FROM record rec JOIN operation o ON o.seq = rec.origin
-          WHERE rec.citekey_wanted = ? AND rec.num <> ?
-          """), arguments: [key, record])
-    guard !members.isEmpty, members.allSatisfy({ UInt64($0["hlc"] as Int64) < created.packed }) else { return false }
+          WHERE rec.citekey_wanted = ?
+          """), arguments: [key])
+    guard !members.isEmpty, members.allSatisfy({ UInt64($0["hlc"] as Int64) < created.packed }) else { return nil }
     let shown = Set(members.map { $0["citekey"] as String })
     let claimed = Set(
       try String.fetchAll(
@@ -109,9 +103,7 @@ struct Citekeys {
       index += 1
       candidate = key + Citekey.suffix(index)
     } while shown.contains(candidate) || claimed.contains(candidate)
-    try db.cachedStatement(sql: "UPDATE record SET citekey_wanted = ?, citekey = ? WHERE num = ?").execute(
-      arguments: [key, candidate, record])
-    return true
+    return candidate
   }
 
   /// After a creation or a citekey write: what the record wants is its pinned key, else

@@ -18,6 +18,15 @@ struct OperationApplier {
   /// Registers that went from agreement to conflict: what an import reports as
   /// "conflicts created", counted as they happen so it costs nothing per stored history.
   private(set) var conflictsCreated = 0
+  /// The first record created by this session that is not in the full-text index yet.
+  /// Records are indexed in one statement when the session ends (`flush`), not one by one:
+  /// FTS5 writes its pending index to disk at every statement that changes it, which made
+  /// a 50,000-record import spend most of its time building and merging tiny segments.
+  private var unindexedFrom: Int64?
+  /// A record the importer has just looked for, by id, DOI and PMID, in this transaction,
+  /// and not found (`WriteSession.commitNewRecord`): its creation skips those lookups.
+  /// Holds for the next operation only.
+  var lookedUpAbsent: String?
 
   init(db: Database) throws {
     self.db = db
@@ -65,10 +74,13 @@ struct OperationApplier {
   /// `verified` comes from a bundle whose signatures vouch for the operation's chain hash
   /// and its predecessor's: then the operation must continue this log's chain, which is a
   /// comparison, not a hash.
-  mutating func applyNew(_ operation: Op, now: HLCTimestamp, verified: ChainLink? = nil) throws {
+  mutating func applyNew(_ operation: Op, now: HLCTimestamp, verified: ChainLink? = nil, payload: String? = nil) throws
+  {
     precondition(!clock.contains(operation.dot), "operation \(operation.dot) applied twice")
     precondition(operation.dot.counter == clock[operation.dot.replica] + 1, "gap before \(operation.dot)")
     let head = try chainHead(operation.dot.replica)
+    assert(payload == nil || payload == operation.body.canonicalPayload, "a prepared payload that is not the body's")
+    let payload = payload ?? operation.body.canonicalPayload
     let chain: [UInt8]
     if let verified {
       guard verified.previous == head else {
@@ -78,7 +90,7 @@ struct OperationApplier {
       }
       chain = verified.chain
     } else {
-      chain = ChainHash.next(head, operation)
+      chain = ChainHash.next(head, canonical: operation.canonicalText(payload: payload))
     }
     chainHeads[operation.dot.replica] = chain
     let replica = try replicaNum(operation.dot.replica, person: operation.person)
@@ -89,7 +101,7 @@ struct OperationApplier {
         """)
     try statement.execute(arguments: [
       replica, Int64(operation.dot.counter), Int64(operation.timestamp.packed), operation.person, operation.kind,
-      operation.target, operation.body.payload.canonical,
+      operation.target, payload,
       operation.supersedes.map(\.description).joined(separator: " "),
       operation.requires.map(\.description).joined(separator: " "), Data(chain),
     ])
@@ -99,8 +111,22 @@ struct OperationApplier {
     try apply(operation, seq: seq, now: now)
   }
 
-  /// Writes the clock entries changed since the last flush.
+  /// Adds the records created since the last call to the full-text index. It must run
+  /// before any indexed column of such a record changes (the update trigger removes the
+  /// old words from the index, which must hold them) and before the session ends.
+  mutating func indexNewRecords(before record: Int64? = nil) throws {
+    guard let from = unindexedFrom, record.map({ $0 >= from }) ?? true else { return }
+    try db.exec(
+      sql: """
+        INSERT INTO record_fts (rowid, title, abstract, authors, journal)
+        SELECT num, title, abstract, authors, journal FROM record WHERE num >= ? ORDER BY num
+        """, arguments: [from])
+    unindexedFrom = nil
+  }
+
+  /// Writes the clock entries changed since the last flush, and indexes new records.
   mutating func flush() throws {
+    try indexNewRecords()
     for replica in dirtyClock {
       try db.exec(
         sql:
@@ -111,11 +137,15 @@ struct OperationApplier {
   }
 
   private mutating func apply(_ operation: Op, seq: Int64, now: HLCTimestamp) throws {
+    let knownAbsent = lookedUpAbsent == operation.target
+    lookedUpAbsent = nil
     switch operation.body {
     case .createRecord(let publication):
-      try createRecord(publication, id: operation.target, operation: operation, seq: seq, now: now)
+      try createRecord(
+        publication, id: operation.target, operation: operation, seq: seq, now: now, knownAbsent: knownAbsent)
     case .setField(let field, let value):
       let record = try requireRecord(operation.target)
+      try indexNewRecords(before: record.num)
       var register = try FieldRegisters(db: db).load(record: record, field: field)
       let wasConflicted = register.register.isConflicted
       register.write(entry(operation, value), superseding: operation.supersedes)
@@ -205,22 +235,20 @@ struct OperationApplier {
   /// Creates the record or joins another creation of it, then keeps what each of the
   /// creation's sources says about it.
   private mutating func createRecord(
-    _ publication: Publication, id: String, operation: Op, seq: Int64, now: HLCTimestamp
+    _ publication: Publication, id: String, operation: Op, seq: Int64, now: HLCTimestamp, knownAbsent: Bool
   ) throws {
     // Derived once: it normalises the title, which is not free.
     let derivedKey = publication.citekey
-    let isNew = try createOrJoinRecord(publication, derivedKey: derivedKey, id: id, operation: operation, seq: seq)
-    guard let record = try StoreReader(db: db).recordRef(id: id) else { return }
-    let keys = Citekeys(db: db)
-    let placed =
-      try isNew && publication.pinnedCitekey.isEmpty
-      && (keys.placeNew(record: record.num, key: derivedKey)
-        || keys.placeLast(record: record.num, key: derivedKey, created: operation.timestamp))
-    if !placed { try keys.refresh(record: record.num) }
+    let (record, isNew, placed) = try createOrJoinRecord(
+      publication, derivedKey: derivedKey, id: id, operation: operation, seq: seq, knownAbsent: knownAbsent)
+    if !placed { try Citekeys(db: db).refresh(record: record.num) }
     if !publication.doi.isEmpty || !publication.pmid.isEmpty {
       let groups = RecordGroups(db: db)
       // A new record alone with its identifiers (the usual case) has no group to compute.
-      let alone = try isNew && groups.identifierSharers(of: record.num).isEmpty
+      let alone =
+        try isNew
+        && (knownAbsent
+          || groups.identifierSharers(doi: publication.doi, pmid: publication.pmid, of: record.num).isEmpty)
       if !alone {
         try groups.refresh([record.num], now: now)
       }
@@ -233,33 +261,40 @@ struct OperationApplier {
     }
   }
 
-  /// True when the record is new.
+  /// The record, whether it is new, and whether its citekey is placed already.
   private mutating func createOrJoinRecord(
-    _ publication: Publication, derivedKey: String, id: String, operation: Op, seq: Int64
+    _ publication: Publication, derivedKey: String, id: String, operation: Op, seq: Int64, knownAbsent: Bool
   ) throws
-    -> Bool
+    -> (RecordRef, isNew: Bool, placed: Bool)
   {
-    guard let existing = try StoreReader(db: db).recordRef(id: id) else {
+    guard let existing = knownAbsent ? nil : try StoreReader(db: db).recordRef(id: id) else {
+      let shown =
+        publication.pinnedCitekey.isEmpty
+        ? try Citekeys(db: db).keyForNewRecord(wanting: derivedKey, created: operation.timestamp) : nil
       let statement = try db.cachedStatement(
         sql: """
           INSERT INTO record (id, citekey, citekey_base, citekey_wanted, title, authors, et_al, journal, year, date, volume, issue,
             pages, pubmed, free_full_text, abstract, topics, sources, library, origin)
-          VALUES (?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """)
       try statement.execute(arguments: [
-        id, derivedKey, derivedKey, publication.title, RecordColumns.joinAuthors(publication.authors),
+        id, shown ?? derivedKey, derivedKey, shown == nil ? "" : derivedKey, publication.title,
+        RecordColumns.joinAuthors(publication.authors),
         publication.etAl,
         publication.journal, publication.year, publication.date, publication.volume, publication.issue,
         publication.pages, publication.pubmed, publication.freeFullText,
         RecordColumns.joinAbstract(publication.abstract), RecordColumns.joinSet(publication.topics),
         RecordColumns.joinSet(publication.sources), RecordColumns.libraryJSON(publication), seq,
       ])
-      return true
+      let num = db.lastInsertedRowID
+      if unindexedFrom == nil { unindexedFrom = num }
+      return (RecordRef(num: num, id: id, origin: seq), true, shown != nil)
     }
     // A second creation of the same paper (another peer imported it too): every field
     // register gains this write beside what it holds; equal values do not conflict. A
     // library field the creation leaves empty is not written: one source lacking a DOI
     // says nothing against another that has it.
+    try indexNewRecords(before: existing.num)
     let registers = FieldRegisters(db: db)
     for field in RecordField.allCases where !(field.isLibraryField && field.isEmpty(publication.value(of: field))) {
       var register = try registers.load(record: existing, field: field)
@@ -275,7 +310,7 @@ struct OperationApplier {
         RecordColumns.joinSet(RecordColumns.splitSet(row["topics"]) + publication.topics),
         RecordColumns.joinSet(RecordColumns.splitSet(row["sources"]) + publication.sources), existing.num,
       ])
-    return false
+    return (existing, false, false)
   }
 
   private mutating func writeNote(_ operation: Op, seq: Int64, content: NoteContent) throws {

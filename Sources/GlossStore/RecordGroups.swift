@@ -61,15 +61,20 @@ struct RecordGroups {
     let statement = try db.cachedStatement(
       sql: "SELECT json_extract(library, '$.doi'), json_extract(library, '$.pmid') FROM record WHERE num = ?")
     guard let row = try Row.fetchOne(statement, arguments: [record]) else { return [] }
+    return try identifierSharers(doi: row[0] ?? "", pmid: row[1] ?? "", of: record)
+  }
+
+  /// Records other than `record` with this DOI or PMID (empty: none).
+  func identifierSharers(doi: String, pmid: String, of record: Int64) throws -> Set<Int64> {
     var sharers: Set<Int64> = []
     // Each expression as its index is written, so that SQLite uses the index.
-    if let doi: String = row[0] {
+    if !doi.isEmpty {
       sharers.formUnion(
         try Int64.fetchAll(
           try db.cachedStatement(sql: "SELECT num FROM record WHERE json_extract(library, '$.doi') = ?"),
           arguments: [doi]))
     }
-    if let pmid: String = row[1] {
+    if !pmid.isEmpty {
       sharers.formUnion(
         try Int64.fetchAll(
           try db.cachedStatement(sql: "SELECT num FROM record WHERE json_extract(library, '$.pmid') = ?"),

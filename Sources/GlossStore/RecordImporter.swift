@@ -18,6 +18,22 @@ public struct ImportSummary: Sendable, Equatable {
   }
 }
 
+/// What importing a publication needs that depends on the publication alone: its content
+/// id (a hash of the normalised title) and the text of its `record.create` payload. Made
+/// on another thread than the store's (`EntryPrefetch`), so that the one writer only
+/// stores.
+public struct PreparedPublication: Sendable {
+  public let publication: Publication
+  let id: String
+  let createPayload: String
+
+  public init(_ publication: Publication) {
+    self.publication = publication
+    id = publication.id.text
+    createPayload = OperationBody.createRecord(publication).canonicalPayload
+  }
+}
+
 /// Turns publications read from a file into operations, inside one write session.
 ///
 /// A paper is the store's record when it has the same DOI, else the same PMID, else the
@@ -50,11 +66,18 @@ public struct RecordImporter {
   }
 
   public mutating func add(_ publication: Publication) throws {
+    try add(PreparedPublication(publication))
+  }
+
+  public mutating func add(_ prepared: PreparedPublication) throws {
     let reader = session.reader
-    guard let existing = try reader.matchingRecord(publication), let current = try reader.publication(num: existing.num)
+    let publication = prepared.publication
+    let id = prepared.id
+    guard let existing = try reader.matchingRecord(publication, id: id),
+      let current = try reader.publication(num: existing.num)
     else {
-      seen.insert(publication.id.text)
-      try session.commit(.createRecord(publication), target: publication.id.text)
+      seen.insert(id)
+      try session.commitNewRecord(publication, id: id, payload: prepared.createPayload)
       summary.new += 1
       summary.operations += 1
       return
@@ -98,8 +121,8 @@ public struct RecordImporter {
 }
 
 extension StoreReader {
-  /// The record `publication` is: by DOI, then PMID, then content id.
-  public func matchingRecord(_ publication: Publication) throws -> RecordRef? {
+  /// The record `publication` is: by DOI, then PMID, then content id (`id`, when known).
+  public func matchingRecord(_ publication: Publication, id: String? = nil) throws -> RecordRef? {
     // Each expression as the index on it is written, so that SQLite uses the index.
     let lookups = [
       (
@@ -116,6 +139,6 @@ extension StoreReader {
         return Self.ref(row)
       }
     }
-    return try recordRef(id: publication.id.text)
+    return try recordRef(id: id ?? publication.id.text)
   }
 }

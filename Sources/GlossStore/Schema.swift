@@ -71,6 +71,10 @@ public enum Schema {
         try groups.refresh([record], now: now)
       }
     }
+    migrator.registerMigration("v7-bulk-full-text-index") { db in
+      // New records are indexed once per write (`OperationApplier.indexNewRecords`).
+      try db.execute(sql: "DROP TRIGGER record_fts_insert")
+    }
     return migrator
   }
 

@@ -39,6 +39,16 @@ public final class Store: Sendable {
     let busyWait = BusyWait()
     configuration.busyMode = .callback { tries in busyWait.shouldRetry(tries) }
     configuration.foreignKeysEnabled = false
+    configuration.prepareDatabase { db in
+      // Cache pages are allocated as used, so a small store pays nothing. A 50,000-entry
+      // import touches about 200 MB of B-tree and FTS pages; with SQLite's default 2 MB
+      // cache it reread most of them from the file (a fifth of the import's time).
+      try db.execute(sql: "PRAGMA cache_size = -262144")
+      // Takes effect only when the store is created. A record and its creation are each a
+      // few kilobytes (abstracts): 16 KiB pages write a large import in a quarter of the
+      // system calls, and leave fewer records spilling onto overflow pages.
+      try db.execute(sql: "PRAGMA page_size = 16384")
+    }
     if path != ":memory:" {
       if !create, !FileManager.default.fileExists(atPath: path) { throw StoreError.noStore(path) }
       let folder = (path as NSString).deletingLastPathComponent

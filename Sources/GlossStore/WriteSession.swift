@@ -28,17 +28,27 @@ public final class WriteSession {
   /// This replica's clock now, for rules that compare against the reader's time.
   public var now: HLCTimestamp { max(hlc.last, HLCTimestamp(milliseconds: nowMilliseconds())) }
 
-  /// Stamps, logs and applies one local operation.
+  /// Stamps, logs and applies one local operation. `payload`, when given, is
+  /// `body.canonicalPayload`, computed ahead on another thread (`PreparedPublication`).
   @discardableResult
-  public func commit(_ body: OperationBody, target: String, supersedes: [Dot] = [], requires: [Dot] = []) throws
-    -> Op
-  {
+  public func commit(
+    _ body: OperationBody, target: String, supersedes: [Dot] = [], requires: [Dot] = [], payload: String? = nil
+  ) throws -> Op {
     counter += 1
     let operation = Op(
       dot: Dot(replica: local.id, counter: counter), timestamp: hlc.tick(now: nowMilliseconds()), person: local.person,
       target: target, body: body, supersedes: supersedes, requires: requires)
-    try applier.applyNew(operation, now: hlc.last)
+    try applier.applyNew(operation, now: hlc.last, payload: payload)
     return operation
+  }
+
+  /// Creates a record that the caller has just looked for in this session, by its id, DOI
+  /// and PMID (`StoreReader.matchingRecord`), and not found: the creation then skips the
+  /// same lookups (two of the few statements each imported record costs).
+  @discardableResult
+  public func commitNewRecord(_ publication: Publication, id: String, payload: String? = nil) throws -> Op {
+    applier.lookedUpAbsent = id
+    return try commit(.createRecord(publication), target: id, payload: payload)
   }
 
   /// Applies a peer's operation whose dependencies are all applied; advances this

@@ -61,8 +61,20 @@ import Testing
         requires: [Dot(replica: replicas[2], counter: 4)]),
       Op(dot: dot, timestamp: HLCTimestamp(milliseconds: 9), person: "alice", target: "n", body: .setStatus(.toRead)),
     ]
+    var library = publication
+    library.doi = "10.1016/s0140-6736(16)32453-9"
+    library.keywords = ["HCC", "sorafenib \"quoted\""]
+    library.sources = ["b.bib", "a.txt"]
+    let create = Op(
+      dot: dot, timestamp: HLCTimestamp(milliseconds: 9), person: "alice", target: library.id.text,
+      body: .createRecord(library), requires: [Dot(replica: replicas[2], counter: 4)])
     for op in ops {
       #expect(try Op(json: try JSONValue(parsing: op.json.canonical)) == op)
+    }
+    for op in ops + [create] {
+      // The fast paths a store takes write exactly the canonical form the chain hash covers.
+      #expect(op.body.canonicalPayload == op.body.payload.canonical)
+      #expect(op.canonicalText(payload: op.body.canonicalPayload) == op.json.canonical)
     }
     #expect(ops[1].dependencies.count == 3)
   }
