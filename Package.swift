@@ -35,11 +35,13 @@ let package = Package(
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ]
     ),
+    // Records out: BibTeX, BibLaTeX, CSL-JSON, RIS, W3C annotations, Markdown.
+    .target(name: "GlossExport", dependencies: ["GlossCore", "GlossImport", "GlossStore"]),
     // The one command layer that the CLI and the REPL both run.
     .target(
       name: "GlossCommands",
       dependencies: [
-        "GlossCore", "GlossImport", "GlossStore", "GlossBundle",
+        "GlossCore", "GlossImport", "GlossStore", "GlossBundle", "GlossExport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "GRDB", package: "GRDB.swift"),
       ]

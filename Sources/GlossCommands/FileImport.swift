@@ -19,9 +19,14 @@ public enum FileImport {
     var formats: [ImportFormat] = []
     for file in files { formats.append(try format ?? ImportFormat.detect(path: file)) }
     var libraries: [Int: (file: LibraryFile, batches: EntryBatches)] = [:]
+    var annotationFiles: [Int: (annotations: [ImportedAnnotation], skipped: [(line: Int, reason: String)])] = [:]
     for (index, file) in files.enumerated() where formats[index] != .cancerindex {
       let library = try LibraryFile(path: file)
-      libraries[index] = (library, try library.batches(as: formats[index]))
+      if formats[index] == .annotations {
+        annotationFiles[index] = try library.annotations()
+      } else {
+        libraries[index] = (library, try library.batches(as: formats[index]))
+      }
     }
     // The first library's conversion starts now, while the write lock is being taken.
     var started = libraries.keys.min().map { [$0: EntryPrefetch(libraries[$0]!.batches)] } ?? [:]
@@ -31,6 +36,11 @@ public enum FileImport {
       var bytesBefore = 0
       var done = 0
       for (index, file) in files.enumerated() {
+        if let read = annotationFiles[index] {
+          results.append(try AnnotationImport.apply(read.annotations, skipped: read.skipped, session: session))
+          bytesBefore += sizes[index]
+          continue
+        }
         var importer = RecordImporter(session: session)
         if let library = libraries[index] {
           let prefetch = started[index] ?? EntryPrefetch(library.batches)

@@ -18,7 +18,8 @@ public struct GlossCommand: ParsableCommand {
     InitCommand.self, ImportCommand.self, ListCommand.self, SearchCommand.self, ShowCommand.self, TagCommand.self,
     UntagCommand.self, TagsCommand.self, NoteCommand.self, NotesCommand.self, NoteEditCommand.self,
     NoteDeleteCommand.self, StatusCommand.self, SetCommand.self, ConflictsCommand.self, ResolveCommand.self,
-    DuplicatesCommand.self, MergeCommand.self, UnmergeCommand.self, DumpCommand.self, SyncCommand.self,
+    DuplicatesCommand.self, MergeCommand.self, ExportCommand.self, UnmergeCommand.self, DumpCommand.self,
+    SyncCommand.self,
     PeersCommand.self, LogCommand.self, ClockCommand.self,
     SqlCommand.self,
   ]
@@ -57,7 +58,7 @@ public struct GlossCommand: ParsableCommand {
   public static func isReadOnly(_ words: [String]) -> Bool {
     guard let first = words.first else { return true }
     switch first {
-    case "list", "search", "show", "tags", "notes", "conflicts", "duplicates", "dump", "log", "clock", "sql":
+    case "list", "search", "show", "tags", "notes", "conflicts", "duplicates", "dump", "log", "clock", "sql", "export":
       return true
     case "status": return words.dropFirst().filter { !$0.hasPrefix("-") }.count <= 1
     case "sync": return words.count > 1 && words[1] == "status"

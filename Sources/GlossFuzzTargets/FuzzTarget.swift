@@ -26,6 +26,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
   case bibtex, ris, medline
   case pubmedXML = "pubmed-xml"
   case cslJSON = "csl-json"
+  /// W3C Web Annotation files (JSON-LD), as `gloss import` reads them back.
+  case annotations
 
   public func run(_ bytes: [UInt8]) {
     switch self {
@@ -54,6 +56,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
       }
     case .pubmedXML: _ = PubMedXMLImport.entries(in: Data(bytes), source: "fuzz.xml")
     case .cslJSON: _ = CSLJSONImport.entries(in: Data(bytes), source: "fuzz.json")
+    case .annotations:
+      _ = ImportFormat.detect(Data(bytes))
+      _ = W3CAnnotationsImport.annotations(in: Data(bytes))
     }
   }
 

@@ -40,6 +40,35 @@ public enum BibTeXImport {
     }
   }
 
+  /// `BACKGROUND: text` as the label and the text: a paragraph of a structured abstract
+  /// opens with capitals (and spaces, `&`, `/`, `-`, `,`, parentheses) then `: `.
+  static func leadingLabel(_ paragraph: String) -> (String?, String) {
+    guard let colon = paragraph.range(of: ": "),
+      paragraph.distance(from: paragraph.startIndex, to: colon.lowerBound) <= 60
+    else { return (nil, paragraph) }
+    let label = paragraph[..<colon.lowerBound]
+    guard label.filter(\.isLetter).count >= 3,
+      label.allSatisfy({ ($0.isLetter && $0.isUppercase) || " &/-,()".contains($0) })
+    else { return (nil, paragraph) }
+    return (String(label), String(paragraph[colon.upperBound...]))
+  }
+
+  /// The paragraphs of a value: runs of lines between blank lines.
+  static func paragraphs(_ text: String) -> [String] {
+    var result: [String] = []
+    var current: [Substring] = []
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
+        if !current.isEmpty { result.append(current.joined(separator: " ")) }
+        current = []
+      } else {
+        current.append(line)
+      }
+    }
+    if !current.isEmpty { result.append(current.joined(separator: " ")) }
+    return result
+  }
+
   /// `crossref`: fields the entry lacks come from its parent; a proceedings' or book's
   /// title becomes the child's `booktitle`.
   static func inherit(_ entry: BibTeXParser.Entry, from entries: [String: BibTeXParser.Entry]) -> BibTeXParser.Entry {
@@ -57,7 +86,8 @@ public enum BibTeXImport {
     return child
   }
 
-  static let types: [String: String] = [
+  /// Entry types to CSL types.
+  public static let types: [String: String] = [
     "article": "article-journal", "book": "book", "mvbook": "book", "inbook": "chapter", "bookinbook": "chapter",
     "suppbook": "chapter", "incollection": "chapter", "suppcollection": "chapter", "collection": "book",
     "mvcollection": "book", "inproceedings": "paper-conference", "conference": "paper-conference",
@@ -109,8 +139,16 @@ public enum BibTeXImport {
     publication.pages = text("pages")
     publication.publisher =
       ["publisher", "institution", "school", "organization"].lazy.map(text).first { !$0.isEmpty } ?? ""
-    let abstract = text("abstract")
-    if !abstract.isEmpty { publication.abstract = [AbstractSection(label: nil, text: abstract)] }
+    // Paragraphs (blank lines) and inline labels (`BACKGROUND: …`) are the sections of a
+    // structured abstract, as Gloss's own export writes them.
+    let paragraphs = paragraphs(entry.value("abstract") ?? "").map { collapsingWhitespace(LaTeX.toUnicode($0)) }
+    publication.abstract =
+      paragraphs.count == 1
+      ? AbstractSections.split(paragraphs[0])
+      : paragraphs.map { paragraph in
+        let (label, text) = leadingLabel(paragraph)
+        return AbstractSection(label: label, text: text)
+      }
     publication.doi = Identifiers.doi(verbatim("doi")) ?? ""
     publication.url = verbatim("url")
     publication.issn = verbatim("issn")
@@ -128,11 +166,19 @@ public enum BibTeXImport {
       publication.url = "https://arxiv.org/abs/" + verbatim("eprint")
     }
     publication.pmcid = Identifiers.pmcid(verbatim("pmcid")) ?? ""
-    publication.keywords = (text("keywords").isEmpty ? text("keyword") : text("keywords")).split(whereSeparator: {
-      $0 == "," || $0 == ";"
-    }).map {
+    let keywords = text("keywords").isEmpty ? text("keyword") : text("keywords")
+    // Semicolons, when there are any, separate keywords that may hold commas.
+    let semicolons = keywords.contains(";")
+    publication.keywords = keywords.split(whereSeparator: { semicolons ? $0 == ";" : $0 == "," }).map {
       $0.trimmingWhitespace
     }.filter { !$0.isEmpty }
+    // Gloss's own fields (`BibTeXExport`): what its export could not say in BibTeX's.
+    if entry.value("glossdate") != nil { publication.date = text("glossdate") }
+    if let type = entry.value("glosstype") { publication.type = type == "none" ? "" : type }
+    if let flags = entry.value("glossflags") {
+      publication.pubmed = flags.contains("pubmed")
+      publication.freeFullText = flags.contains("free-full-text")
+    }
     return entry.fields.isEmpty ? nil : publication
   }
 

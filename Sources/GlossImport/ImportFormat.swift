@@ -3,7 +3,7 @@ import GlossCore
 
 /// The formats `gloss import` reads, detected from a file's content, never its name.
 public enum ImportFormat: String, CaseIterable, Sendable {
-  case cancerindex, bibtex, ris, medline, pubmedXML = "pubmed-xml", cslJSON = "csl-json"
+  case cancerindex, bibtex, ris, medline, pubmedXML = "pubmed-xml", cslJSON = "csl-json", annotations
 
   /// A library file is read whole; this bounds what one file may hold.
   public static let maximumBytes = 256 << 20
@@ -22,7 +22,9 @@ public enum ImportFormat: String, CaseIterable, Sendable {
     let head = String(decoding: data.prefix(64 << 10), as: UTF8.self)
     let trimmed = head.drop { $0 == "\u{FEFF}" || $0.isWhitespace }
     if trimmed.hasPrefix("<") { return .pubmedXML }
-    if trimmed.hasPrefix("[") || trimmed.hasPrefix("{") { return .cslJSON }
+    if trimmed.hasPrefix("[") || trimmed.hasPrefix("{") {
+      return W3CAnnotationsImport.looksLikeAnnotations(trimmed) ? .annotations : .cslJSON
+    }
     var bibtex = false
     for line in head.split(separator: "\n", omittingEmptySubsequences: true).prefix(2_000) {
       let text = line.drop { $0 == "\u{FEFF}" }
@@ -52,6 +54,7 @@ extension ImportFormat {
     case .medline: "no MEDLINE record (PMID- …)"
     case .pubmedXML: "no <PubmedArticle>"
     case .cslJSON: "no CSL-JSON item"
+    case .annotations: "no annotation"
     }
   }
 }
@@ -131,6 +134,8 @@ public struct LibraryFile {
     switch format {
     case .cancerindex:
       preconditionFailure("CancerIndex pages stream through CancerIndexListing")
+    case .annotations:
+      preconditionFailure("annotations are notes on records, read by annotations()")
     case .bibtex:
       let (batches, entryCount) = BibTeXImport.batches(in: try text(), source: sourceName)
       if entryCount == 0 { try requireEntries(batches.all, format.noEntry) }
@@ -162,6 +167,22 @@ public struct LibraryFile {
       try requireEntries(entries, format.noEntry)
       return EntryBatches(entries)
     }
+  }
+
+  /// The W3C annotations the file holds; a file that is not annotations is refused whole.
+  public func annotations() throws(ImportError) -> (
+    annotations: [ImportedAnnotation], skipped: [(line: Int, reason: String)]
+  ) {
+    let (annotations, skipped, error) = W3CAnnotationsImport.annotations(in: data)
+    if let error {
+      throw ImportError(file: path, problem: error, remedy: "export the annotations again as W3C Web Annotations")
+    }
+    if annotations.isEmpty {
+      throw ImportError(
+        file: path, line: skipped.first?.line, problem: skipped.first?.reason ?? "holds no annotation",
+        remedy: "check that it is the file you meant; nothing was imported")
+    }
+    return (annotations, skipped)
   }
 
   /// A file none of whose entries is a publication is refused, naming the first problem.

@@ -21,6 +21,9 @@ public struct NoteView: Sendable, Equatable {
   /// Every body in the register when it holds several (a conflict), preferred first.
   public let alternatives: [RegisterEntry<NoteContent>]
 
+  /// When the body shown was written: the preferred entry's clock, or the creation's.
+  public var modified: HLCTimestamp { alternatives.first?.timestamp ?? created }
+
   public var json: JSONValue {
     var members: [String: JSONValue] = [
       "id": .string(id), "record": .string(recordID), "author": .string(author), "body": .string(body),

@@ -11,7 +11,14 @@ enum RecordColumns {
   static func joinAuthors(_ authors: [String]) -> String { authors.joined(separator: String(Schema.unitSeparator)) }
 
   static func splitAuthors(_ text: String) -> [String] {
-    text.isEmpty ? [] : text.split(separator: Schema.unitSeparator, omittingEmptySubsequences: false).map(String.init)
+    text.isEmpty ? [] : split(text, at: 0x1F).map { String(decoding: $0, as: UTF8.self) }
+  }
+
+  /// The parts of `text` between the separator byte (U+001E or U+001F): split on UTF-8
+  /// bytes, as a control character is always its own character. `String.split` on a
+  /// `Character` walks grapheme clusters, and made splitting abstracts half of an export.
+  static func split(_ text: String, at separator: UInt8) -> [ArraySlice<UInt8>] {
+    Array(text.utf8).split(separator: separator, omittingEmptySubsequences: false)
   }
 
   static func joinAbstract(_ sections: [AbstractSection]) -> String {
@@ -21,10 +28,11 @@ enum RecordColumns {
 
   static func splitAbstract(_ text: String) -> [AbstractSection] {
     guard !text.isEmpty else { return [] }
-    return text.split(separator: Schema.recordSeparator, omittingEmptySubsequences: false).map { part in
-      let pieces = part.split(separator: Schema.unitSeparator, maxSplits: 1, omittingEmptySubsequences: false)
-      let label = pieces.count > 1 && !pieces[0].isEmpty ? String(pieces[0]) : nil
-      return AbstractSection(label: label, text: String(pieces.count > 1 ? pieces[1] : pieces[0]))
+    return split(text, at: 0x1E).map { part in
+      let pieces = part.split(separator: 0x1F, maxSplits: 1, omittingEmptySubsequences: false)
+      let label = pieces.count > 1 && !pieces[0].isEmpty ? String(decoding: pieces[0], as: UTF8.self) : nil
+      return AbstractSection(
+        label: label, text: String(decoding: pieces.count > 1 ? pieces[1] : pieces[0], as: UTF8.self))
     }
   }
 
@@ -47,6 +55,6 @@ enum RecordColumns {
   }
 
   static func splitSet(_ text: String) -> [String] {
-    text.isEmpty ? [] : text.split(separator: Schema.unitSeparator).map(String.init)
+    text.isEmpty ? [] : Array(text.utf8).split(separator: 0x1F).map { String(decoding: $0, as: UTF8.self) }
   }
 }

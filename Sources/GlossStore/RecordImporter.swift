@@ -8,6 +8,8 @@ public struct ImportSummary: Sendable, Equatable {
   public var merged = 0
   public var unchanged = 0
   public var skipped: [(line: Int, reason: String)] = []
+  /// A file of annotations: `new` counts notes restored, `merged` records tagged.
+  public var ofAnnotations = false
   public var operations = 0
 
   public init() {}

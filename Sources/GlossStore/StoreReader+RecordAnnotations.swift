@@ -14,6 +14,8 @@ public struct RecordAnnotations: Sendable, Equatable {
   /// Open conflicts on the record and its notes; only for `show`.
   public var conflicts: [Conflict] = []
 
+  public init() {}
+
   /// The keys `--json` adds to a record: `tags`, `status`, and `notes` (a count in
   /// listings, the notes themselves in `show`).
   public func json(fullNotes: Bool) -> [String: JSONValue] {
@@ -39,6 +41,31 @@ extension StoreReader {
   }
 
   /// Everything people added to one record, for `show`.
+  /// Tags, statuses and live notes of every record, by record row, without the conflicts
+  /// `show` adds: what an export writes. Three queries for the whole store, not three per
+  /// record; only records with notes have entries for their notes.
+  public func exportAnnotations() throws -> [Int64: RecordAnnotations] {
+    var byRecord: [Int64: RecordAnnotations] = [:]
+    for row in try db.rows(
+      sql: """
+        SELECT DISTINCT tag_entry.record, tag.display FROM tag_entry JOIN tag ON tag.key = tag_entry.key
+        ORDER BY tag_entry.record, tag.display
+        """)
+    {
+      byRecord[row[0], default: RecordAnnotations()].tags.append(row[1])
+    }
+    for row in try db.rows(sql: "SELECT record, person, status FROM status") {
+      byRecord[row[0], default: RecordAnnotations()].statuses[row[1]] = ReadingStatus(rawValue: row[2]) ?? .unread
+    }
+    for num in try Int64.fetchAll(db, sql: "SELECT DISTINCT record FROM note WHERE state <> 'deleted'") {
+      guard let ref = try recordRef(num: num) else { continue }
+      let notes = try notes(record: ref)
+      byRecord[num, default: RecordAnnotations()].notes = notes
+      byRecord[num]!.noteCount = notes.count
+    }
+    return byRecord
+  }
+
   public func annotations(of record: RecordRef) throws -> RecordAnnotations {
     var annotations = try annotationSummary(record: record.num)
     annotations.notes = try notes(record: record)

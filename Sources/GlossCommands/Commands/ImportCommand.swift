@@ -7,7 +7,7 @@ import GlossStore
 struct ImportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "import",
-    abstract: "Import BibTeX, RIS, MEDLINE, PubMed XML, CSL-JSON files or CancerIndex pages.",
+    abstract: "Import BibTeX, RIS, MEDLINE, PubMed XML, CSL-JSON files, CancerIndex pages or W3C annotations.",
     discussion: """
       Each file's format is read from its content. All the files are imported in one
       transaction: if one of them is bad, nothing is written. A paper already in the store
@@ -61,6 +61,13 @@ struct ImportCommand: ParsableCommand {
       return
     }
     for (file, summary) in zip(files, summaries) {
+      if summary.ofAnnotations {
+        output.line(
+          "\(file): \(summary.new) notes restored, \(summary.merged) records tagged, \(summary.unchanged) already there, "
+            + "\(summary.skipped.count) skipped (\(summary.operations) operations)")
+        for skip in summary.skipped { output.line("  skipped \(file):\(skip.line): \(skip.reason)") }
+        continue
+      }
       output.line(
         "\(file): \(summary.new) new, \(summary.merged) merged into existing records, \(summary.unchanged) unchanged, "
           + "\(summary.skipped.count) skipped (\(summary.operations) operations)")

@@ -1,0 +1,153 @@
+import GlossCore
+import GlossImport
+import GlossStore
+
+/// BibTeX and BibLaTeX entries, keyed by the store's stable citekeys.
+///
+/// What a BibTeX reader needs comes in its standard fields; what only Gloss has comes in
+/// three fields of its own, written only when needed, so that importing the file again
+/// gives the same records: `glossdate` (a printed date that `year` and `month` do not
+/// say, like CancerIndex's `2016 09-10`), `glosstype` (a CSL type no entry type says) and
+/// `glossflags` (CancerIndex's `pubmed` and `free-full-text` markers). BibTeX styles
+/// ignore fields they do not know. The exporting person's reading status goes in
+/// JabRef's `readstatus`, tags with the source's keywords in `keywords`, notes in `annote`.
+public struct BibTeXExport: RecordExporter {
+  public enum Dialect: Sendable { case bibtex, biblatex }
+
+  public let dialect: Dialect
+  /// LaTeX accents and symbols instead of Unicode (always for BibTeX).
+  public let ascii: Bool
+  /// Whose reading status becomes `readstatus`.
+  public let person: String
+
+  public init(dialect: Dialect, ascii: Bool, person: String) {
+    self.dialect = dialect
+    self.ascii = ascii || dialect == .bibtex
+    self.person = person
+  }
+
+  public var header: String { "" }
+  public var separator: String { "" }
+  public var footer: String { "" }
+
+  /// CSL types to entry types. Each maps back to the same CSL type on import
+  /// (`BibTeXImport.types`); a type with no entry type of its own is `@misc` plus `glosstype`.
+  static let entryTypes: [String: (bibtex: String, biblatex: String)] = [
+    "article-journal": ("article", "article"), "article": ("article", "article"),
+    "article-magazine": ("article", "article"), "article-newspaper": ("article", "article"),
+    "book": ("book", "book"), "chapter": ("incollection", "incollection"),
+    "paper-conference": ("inproceedings", "inproceedings"), "report": ("techreport", "report"),
+    "thesis": ("phdthesis", "thesis"), "manuscript": ("unpublished", "unpublished"),
+    "pamphlet": ("booklet", "booklet"), "webpage": ("misc", "online"), "patent": ("misc", "patent"),
+    "dataset": ("misc", "dataset"), "software": ("misc", "software"), "periodical": ("misc", "periodical"),
+    "entry-encyclopedia": ("misc", "inreference"), "standard": ("misc", "standard"),
+    "personal_communication": ("misc", "letter"), "review": ("misc", "review"), "document": ("misc", "misc"),
+  ]
+
+  static let monthMacros = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+  public func entry(_ exported: ExportedRecord) -> String {
+    let p = exported.publication
+    let types = Self.entryTypes[exported.type]
+    let entryType = dialect == .bibtex ? types?.bibtex ?? "misc" : types?.biblatex ?? "misc"
+    var fields: [(String, String)] = []
+    func add(_ name: String, _ value: String, protectCase: Bool = false) {
+      guard !value.isEmpty else { return }
+      fields.append((name, "{" + LaTeXEncoding.encode(value, ascii: ascii, protectCase: protectCase) + "}"))
+    }
+    func verbatim(_ name: String, _ value: String) {
+      guard !value.isEmpty else { return }
+      // Written as it is (a URL, a DOI), unless its braces do not balance.
+      fields.append((name, "{" + (Self.balanced(value) ? value : value.filter { $0 != "{" && $0 != "}" }) + "}"))
+    }
+    fields.append(("author", "{" + names(p.authors, etAl: p.etAl) + "}"))
+    if p.authors.isEmpty && !p.etAl { fields.removeLast() }
+    if !p.editors.isEmpty { fields.append(("editor", "{" + names(p.editors, etAl: false) + "}")) }
+    add("title", p.title, protectCase: true)
+    add(dialect == .bibtex ? "journal" : "journaltitle", p.journal)
+    add("booktitle", p.container, protectCase: true)
+    if let year = p.year { fields.append(("year", "{\(year)}")) }
+    let monthNumber = DateText.monthNames.firstIndex(of: p.month).map { $0 + 1 }
+    if let monthNumber { fields.append(("month", Self.monthMacros[monthNumber - 1])) }
+    if dialect == .biblatex, let year = p.year {
+      fields.append(
+        (
+          "date",
+          "{" + String(format: "%04d", year) + (monthNumber.map { "-" + String(format: "%02d", $0) } ?? "") + "}"
+        ))
+    }
+    add("volume", p.volume)
+    add("number", p.issue)
+    add("pages", p.pages)
+    add("publisher", p.publisher)
+    verbatim("issn", p.issn)
+    verbatim("isbn", p.isbn)
+    verbatim("doi", p.doi)
+    verbatim("pmid", p.pmid)
+    if dialect == .biblatex, !p.pmid.isEmpty {
+      fields.append(("eprinttype", "{pubmed}"))
+      verbatim("eprint", p.pmid)
+    }
+    verbatim("pmcid", p.pmcid)
+    verbatim("url", p.url)
+    add("language", p.language)
+    // Keywords are split at commas, or at semicolons when there are any: MeSH terms like
+    // `Extinction, Biological` hold commas.
+    let keywords = p.keywords + exported.annotations.tags
+    add("keywords", keywords.joined(separator: keywords.contains { $0.contains(",") } ? "; " : ", "))
+    add("abstract", exported.abstractText)
+    let notes = exported.notes.map { note in
+      (note.anchor.map { "“\($0.exact)” " } ?? "") + "\(note.author): \(note.body)"
+    }
+    add("annote", notes.joined(separator: "\n\n"))
+    if let status = exported.annotations.statuses[person], status == .read || status == .skimmed {
+      fields.append(("readstatus", "{\(status.rawValue)}"))
+    }
+    // What only Gloss says, so that a round trip keeps it.
+    let derived = DateText(
+      year: p.year, month: p.month,
+      printed: p.year.map { year in
+        monthNumber.map { "\(year) \(DateText.monthNames[$0 - 1].prefix(3))" } ?? String(year)
+      } ?? "")
+    if p.date != derived.printed { add("glossdate", p.date) }
+    if p.type != (BibTeXImport.types[entryType] ?? "document") {
+      verbatim("glosstype", p.type.isEmpty ? "none" : p.type)
+    }
+    let flags = (p.pubmed ? ["pubmed"] : []) + (p.freeFullText ? ["free-full-text"] : [])
+    if !flags.isEmpty { verbatim("glossflags", flags.joined(separator: ", ")) }
+    // An entry with no field at all would be skipped when read back.
+    if fields.isEmpty { fields.append(("title", "{}")) }
+    let width = fields.map(\.0.count).max() ?? 0
+    var out = "@\(entryType){\(exported.record.citekey),\n"
+    for (index, (name, value)) in fields.enumerated() {
+      out += "  " + name + String(repeating: " ", count: width - name.count) + " = " + value
+      out += index < fields.count - 1 ? ",\n" : "\n"
+    }
+    return out + "}\n\n"
+  }
+
+  static func balanced(_ text: String) -> Bool {
+    var depth = 0
+    for character in text {
+      if character == "{" { depth += 1 }
+      if character == "}" { depth -= 1 }
+      if depth < 0 { return false }
+    }
+    return depth == 0
+  }
+
+  /// `Bruix, J. and Qin, S. and others`; an organisation in braces, kept whole.
+  func names(_ names: [String], etAl: Bool) -> String {
+    var parts = names.map { name -> String in
+      guard let (family, initials) = AuthorName.split(name) else {
+        return "{" + LaTeXEncoding.encode(name, ascii: ascii) + "}"
+      }
+      let familyText = LaTeXEncoding.encode(family, ascii: ascii)
+      // A family name with a comma or ` and ` inside would split the list: keep it whole.
+      let safeFamily = family.contains(",") || family.lowercased().contains(" and ") ? "{\(familyText)}" : familyText
+      return safeFamily + ", " + AuthorName.spelled(initials)
+    }
+    if etAl { parts.append("others") }
+    return parts.joined(separator: " and ")
+  }
+}

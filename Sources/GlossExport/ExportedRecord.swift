@@ -1,0 +1,67 @@
+import GlossCore
+import GlossStore
+
+/// One record as the exporters see it: its fields, and what people added to it.
+public struct ExportedRecord: Sendable {
+  public let record: RecordView
+  public let annotations: RecordAnnotations
+
+  public init(record: RecordView, annotations: RecordAnnotations) {
+    self.record = record
+    self.annotations = annotations
+  }
+
+  public var publication: Publication { record.publication }
+
+  /// The CSL type, or `article-journal` for a record whose source gave none (a CancerIndex
+  /// listing is of journal articles).
+  public var type: String { publication.type.isEmpty ? "article-journal" : publication.type }
+
+  /// Live notes, oldest first: deleted ones are not exported.
+  public var notes: [NoteView] { annotations.notes.filter { $0.state != .deleted } }
+
+  /// The abstract as one text, sections as `LABEL: text`, separated by blank lines.
+  public var abstractText: String {
+    publication.abstract.map { section in (section.label.map { $0 + ": " } ?? "") + section.text }
+      .joined(separator: "\n\n")
+  }
+
+  /// Where the paper lives on the web, for a W3C annotation's target: its DOI, else its
+  /// PubMed page, else a URN naming the record.
+  public var sourceIRI: String {
+    let p = publication
+    if !p.doi.isEmpty { return "https://doi.org/" + p.doi }
+    if !p.pmid.isEmpty { return "https://pubmed.ncbi.nlm.nih.gov/" + p.pmid + "/" }
+    return "urn:gloss:record:" + record.id
+  }
+}
+
+/// How a stored author name (`Bruix J`, `van der Berg JP`, `World Health Organization`)
+/// splits into a family name and initials, for formats that want them apart.
+public enum AuthorName {
+  /// `(family, initials)` for a person, nil for a name that is not `Family INITIALS`
+  /// (an organisation, a single name): formats write those whole.
+  public static func split(_ name: String) -> (family: String, initials: String)? {
+    guard let space = name.lastIndex(of: " ") else { return nil }
+    let initials = name[name.index(after: space)...]
+    guard !initials.isEmpty, initials.count <= 4, initials.allSatisfy({ $0.isUppercase && $0.isLetter }) else {
+      return nil
+    }
+    return (String(name[..<space]), String(initials))
+  }
+
+  /// `J. P.` from `JP`.
+  public static func spelled(_ initials: String) -> String {
+    initials.map { "\($0)." }.joined(separator: " ")
+  }
+}
+
+/// A record exporter: a text before the records, one text per record (empty when the
+/// record has nothing to say in this format), `separator` between two that are not empty,
+/// and a text after.
+public protocol RecordExporter {
+  var header: String { get }
+  func entry(_ record: ExportedRecord) -> String
+  var separator: String { get }
+  var footer: String { get }
+}
