@@ -82,6 +82,16 @@ public indirect enum JSONValue: Hashable, Sendable {
   /// scalar-by-scalar appends dominated import time.
   private static func writeString(_ value: String, to out: inout String) {
     out += "\""
+    // Most strings need no escape at all: then one append, after a scan of the bytes.
+    var contiguous = value
+    let clean = contiguous.withUTF8 { bytes in
+      !bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+    }
+    if clean {
+      out += contiguous
+      out += "\""
+      return
+    }
     let utf8 = value.utf8
     var runStart = utf8.startIndex
     var index = runStart

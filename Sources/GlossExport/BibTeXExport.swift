@@ -44,37 +44,39 @@ public struct BibTeXExport: RecordExporter {
     "personal_communication": ("misc", "letter"), "review": ("misc", "review"), "document": ("misc", "misc"),
   ]
 
+  /// Spaces that align the `=` of an entry's fields, made once.
+  static let padding = (0...16).map { String(repeating: " ", count: $0) }
+
   static let monthMacros = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
   public func entry(_ exported: ExportedRecord) -> String {
     let p = exported.publication
     let types = Self.entryTypes[exported.type]
     let entryType = dialect == .bibtex ? types?.bibtex ?? "misc" : types?.biblatex ?? "misc"
-    var fields: [(String, String)] = []
+    // Name, value, and whether the value goes in braces (a month macro does not).
+    var fields: [(String, String, Bool)] = []
     func add(_ name: String, _ value: String, protectCase: Bool = false) {
       guard !value.isEmpty else { return }
-      fields.append((name, "{" + LaTeXEncoding.encode(value, ascii: ascii, protectCase: protectCase) + "}"))
+      fields.append((name, LaTeXEncoding.encode(value, ascii: ascii, protectCase: protectCase), true))
     }
     func verbatim(_ name: String, _ value: String) {
       guard !value.isEmpty else { return }
       // Written as it is (a URL, a DOI), unless its braces do not balance.
-      fields.append((name, "{" + (Self.balanced(value) ? value : value.filter { $0 != "{" && $0 != "}" }) + "}"))
+      fields.append((name, Self.balanced(value) ? value : value.filter { $0 != "{" && $0 != "}" }, true))
     }
-    fields.append(("author", "{" + names(p.authors, etAl: p.etAl) + "}"))
-    if p.authors.isEmpty && !p.etAl { fields.removeLast() }
-    if !p.editors.isEmpty { fields.append(("editor", "{" + names(p.editors, etAl: false) + "}")) }
+    if !p.authors.isEmpty || p.etAl { fields.append(("author", names(p.authors, etAl: p.etAl), true)) }
+    if !p.editors.isEmpty { fields.append(("editor", names(p.editors, etAl: false), true)) }
     add("title", p.title, protectCase: true)
     add(dialect == .bibtex ? "journal" : "journaltitle", p.journal)
     add("booktitle", p.container, protectCase: true)
-    if let year = p.year { fields.append(("year", "{\(year)}")) }
+    if let year = p.year { fields.append(("year", String(year), true)) }
     let monthNumber = DateText.monthNames.firstIndex(of: p.month).map { $0 + 1 }
-    if let monthNumber { fields.append(("month", Self.monthMacros[monthNumber - 1])) }
+    if let monthNumber { fields.append(("month", Self.monthMacros[monthNumber - 1], false)) }
     if dialect == .biblatex, let year = p.year {
-      fields.append(
-        (
-          "date",
-          "{" + String(format: "%04d", year) + (monthNumber.map { "-" + String(format: "%02d", $0) } ?? "") + "}"
-        ))
+      let month = monthNumber.map { $0 < 10 ? "-0\($0)" : "-\($0)" } ?? ""
+      // ISO 8601: four digits.
+      let digits = String(year)
+      fields.append(("date", String(repeating: "0", count: max(0, 4 - digits.count)) + digits + month, true))
     }
     add("volume", p.volume)
     add("number", p.issue)
@@ -85,7 +87,7 @@ public struct BibTeXExport: RecordExporter {
     verbatim("doi", p.doi)
     verbatim("pmid", p.pmid)
     if dialect == .biblatex, !p.pmid.isEmpty {
-      fields.append(("eprinttype", "{pubmed}"))
+      fields.append(("eprinttype", "pubmed", true))
       verbatim("eprint", p.pmid)
     }
     verbatim("pmcid", p.pmcid)
@@ -101,7 +103,7 @@ public struct BibTeXExport: RecordExporter {
     }
     add("annote", notes.joined(separator: "\n\n"))
     if let status = exported.annotations.statuses[person], status == .read || status == .skimmed {
-      fields.append(("readstatus", "{\(status.rawValue)}"))
+      fields.append(("readstatus", status.rawValue, true))
     }
     // What only Gloss says, so that a round trip keeps it.
     let derived = DateText(
@@ -116,14 +118,39 @@ public struct BibTeXExport: RecordExporter {
     let flags = (p.pubmed ? ["pubmed"] : []) + (p.freeFullText ? ["free-full-text"] : [])
     if !flags.isEmpty { verbatim("glossflags", flags.joined(separator: ", ")) }
     // An entry with no field at all would be skipped when read back.
-    if fields.isEmpty { fields.append(("title", "{}")) }
+    if fields.isEmpty { fields.append(("title", "", true)) }
     let width = fields.map(\.0.count).max() ?? 0
     var out = "@\(entryType){\(exported.record.citekey),\n"
-    for (index, (name, value)) in fields.enumerated() {
-      out += "  " + name + String(repeating: " ", count: width - name.count) + " = " + value
+    for (index, (name, value, braced)) in fields.enumerated() {
+      out += "  "
+      out += name
+      out += Self.padding[width - name.count]
+      out += braced ? " = {" : " = "
+      out += value
+      if braced { out += "}" }
       out += index < fields.count - 1 ? ",\n" : "\n"
     }
     return out + "}\n\n"
+  }
+
+  /// Whether a family name holds a comma or a word `and`, which BibTeX would read as the
+  /// end of a name.
+  static func splitsNameList(_ family: String) -> Bool {
+    var family = family
+    return family.withUTF8 { bytes in
+      if bytes.contains(UInt8(ascii: ",")) { return true }
+      var start = 0
+      while start + 3 <= bytes.count {
+        if bytes[start] | 0x20 == UInt8(ascii: "a"), bytes[start + 1] | 0x20 == UInt8(ascii: "n"),
+          bytes[start + 2] | 0x20 == UInt8(ascii: "d"), start == 0 || bytes[start - 1] == 0x20,
+          start + 3 == bytes.count || bytes[start + 3] == 0x20
+        {
+          return true
+        }
+        start += 1
+      }
+      return false
+    }
   }
 
   static func balanced(_ text: String) -> Bool {
@@ -138,16 +165,24 @@ public struct BibTeXExport: RecordExporter {
 
   /// `Bruix, J. and Qin, S. and others`; an organisation in braces, kept whole.
   func names(_ names: [String], etAl: Bool) -> String {
-    var parts = names.map { name -> String in
+    var out = ""
+    for name in names {
+      if !out.isEmpty { out += " and " }
       guard let (family, initials) = AuthorName.split(name) else {
-        return "{" + LaTeXEncoding.encode(name, ascii: ascii) + "}"
+        out += "{"
+        out += LaTeXEncoding.encode(name, ascii: ascii)
+        out += "}"
+        continue
       }
-      let familyText = LaTeXEncoding.encode(family, ascii: ascii)
       // A family name with a comma or ` and ` inside would split the list: keep it whole.
-      let safeFamily = family.contains(",") || family.lowercased().contains(" and ") ? "{\(familyText)}" : familyText
-      return safeFamily + ", " + AuthorName.spelled(initials)
+      let whole = Self.splitsNameList(family)
+      if whole { out += "{" }
+      out += LaTeXEncoding.encode(family, ascii: ascii)
+      if whole { out += "}" }
+      out += ", "
+      out += AuthorName.spelled(initials)
     }
-    if etAl { parts.append("others") }
-    return parts.joined(separator: " and ")
+    if etAl { out += out.isEmpty ? "others" : " and others" }
+    return out
   }
 }

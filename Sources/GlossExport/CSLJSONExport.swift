@@ -12,44 +12,49 @@ public struct CSLJSONExport: RecordExporter {
   public var separator: String { ",\n" }
   public var footer: String { "\n]\n" }
 
+  /// The item as canonical JSON, written member by member in canonical key order (UTF-8
+  /// bytes: capitals first): no dictionary is built and no keys are sorted per record.
   public func entry(_ exported: ExportedRecord) -> String {
-    Self.item(exported).canonical
-  }
-
-  public static func item(_ exported: ExportedRecord) -> JSONValue {
     let p = exported.publication
-    var item: [String: JSONValue] = ["id": .string(exported.record.citekey), "type": .string(exported.type)]
-    func add(_ key: String, _ value: String) { if !value.isEmpty { item[key] = .string(value) } }
-    add("title", p.title)
-    if !p.authors.isEmpty { item["author"] = names(p.authors) }
-    if !p.editors.isEmpty { item["editor"] = names(p.editors) }
-    add("container-title", p.container.isEmpty ? p.journal : p.container)
+    var out = "{"
+    func add(_ key: String, _ value: JSONValue) {
+      if out.utf8.count > 1 { out += "," }
+      out += "\"" + key + "\":"
+      value.write(to: &out)
+    }
+    func add(_ key: String, _ text: String) { if !text.isEmpty { add(key, .string(text)) } }
+    add("DOI", p.doi)
+    add("ISBN", p.isbn)
+    add("ISSN", p.issn)
+    add("PMCID", p.pmcid)
+    add("PMID", p.pmid)
+    add("URL", p.url)
+    add("abstract", exported.abstractText)
+    if !p.authors.isEmpty { add("author", Self.names(p.authors)) }
     if !p.container.isEmpty { add("collection-title", p.journal) }
+    add("container-title", p.container.isEmpty ? p.journal : p.container)
+    if !p.editors.isEmpty { add("editor", Self.names(p.editors)) }
+    add("id", exported.record.citekey)
+    add("issue", p.issue)
     if let year = p.year {
       var parts: [JSONValue] = [.int(Int64(year))]
       if let month = DateText.monthNames.firstIndex(of: p.month) { parts.append(.int(Int64(month + 1))) }
-      item["issued"] = .object(["date-parts": .array([.array(parts)])])
+      add("issued", .object(["date-parts": .array([.array(parts)])]))
     } else if !p.date.isEmpty {
-      item["issued"] = .object(["literal": .string(p.date)])
+      add("issued", .object(["literal": .string(p.date)]))
     }
-    add("volume", p.volume)
-    add("issue", p.issue)
-    add("page", p.pages)
-    add("publisher", p.publisher)
-    add("DOI", p.doi)
-    add("PMID", p.pmid)
-    add("PMCID", p.pmcid)
-    add("URL", p.url)
-    add("ISSN", p.issn)
-    add("ISBN", p.isbn)
-    add("language", p.language)
     add("keyword", (p.keywords + exported.annotations.tags).joined(separator: ", "))
-    add("abstract", exported.abstractText)
+    add("language", p.language)
     add(
       "note",
       exported.notes.map { note in (note.anchor.map { "“\($0.exact)” " } ?? "") + "\(note.author): \(note.body)" }
         .joined(separator: "\n\n"))
-    return .object(item)
+    add("page", p.pages)
+    add("publisher", p.publisher)
+    add("title", p.title)
+    add("type", exported.type)
+    add("volume", p.volume)
+    return out + "}"
   }
 
   /// `{"family": "Bruix", "given": "J."}`, or `{"literal": …}` for an organisation.

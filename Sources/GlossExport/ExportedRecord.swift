@@ -42,6 +42,15 @@ public enum AuthorName {
   /// `(family, initials)` for a person, nil for a name that is not `Family INITIALS`
   /// (an organisation, a single name): formats write those whole.
   public static func split(_ name: String) -> (family: String, initials: String)? {
+    // The usual name, `Bruix J`, decided on its bytes: ASCII capitals after the last space.
+    let bytes = name.utf8
+    if let space = bytes.lastIndex(of: UInt8(ascii: " ")) {
+      let initials = bytes[bytes.index(after: space)...]
+      if (1...4).contains(initials.count), initials.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) {
+        return (String(name[..<space]), String(name[bytes.index(after: space)...]))
+      }
+      if initials.allSatisfy({ $0 < 0x80 }) { return nil }
+    }
     guard let space = name.lastIndex(of: " ") else { return nil }
     let initials = name[name.index(after: space)...]
     guard !initials.isEmpty, initials.count <= 4, initials.allSatisfy({ $0.isUppercase && $0.isLetter }) else {
@@ -52,14 +61,20 @@ public enum AuthorName {
 
   /// `J. P.` from `JP`.
   public static func spelled(_ initials: String) -> String {
-    initials.map { "\($0)." }.joined(separator: " ")
+    var out = ""
+    for letter in initials {
+      if !out.isEmpty { out += " " }
+      out.append(letter)
+      out += "."
+    }
+    return out
   }
 }
 
 /// A record exporter: a text before the records, one text per record (empty when the
 /// record has nothing to say in this format), `separator` between two that are not empty,
 /// and a text after.
-public protocol RecordExporter {
+public protocol RecordExporter: Sendable {
   var header: String { get }
   func entry(_ record: ExportedRecord) -> String
   var separator: String { get }

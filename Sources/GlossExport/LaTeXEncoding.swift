@@ -13,6 +13,8 @@ public enum LaTeXEncoding {
     if !needsEncoding(text, ascii: ascii) {
       guard protectCase else { return text }
       if let protected = protectedASCII(text) { return protected }
+    } else if !protectCase, let escaped = escapedASCII(text) {
+      return escaped
     }
     var out = ""
     for (index, word) in text.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
@@ -27,6 +29,29 @@ public enum LaTeXEncoding {
       }
     }
     return out
+  }
+
+  /// ASCII text with its special characters escaped, built on the bytes (an abstract
+  /// with a `%` in it); nil when the text is not all ASCII.
+  static func escapedASCII(_ text: String) -> String? {
+    var out: [UInt8] = []
+    out.reserveCapacity(text.utf8.count + 16)
+    var previous: UInt8 = 0
+    let specials = asciiSpecials
+    for byte in text.utf8 {
+      guard byte < 0x80 else { return nil }
+      if previous == byte, byte == UInt8(ascii: "-") || byte == UInt8(ascii: "`") || byte == UInt8(ascii: "'") {
+        out.append(UInt8(ascii: "{"))
+        out.append(UInt8(ascii: "}"))
+      }
+      if let special = specials[Int(byte)] { out += special } else { out.append(byte) }
+      previous = byte
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  static let asciiSpecials: [[UInt8]?] = (0..<128).map { byte in
+    specials[Character(Unicode.Scalar(UInt8(byte)))].map { Array($0.utf8) }
   }
 
   /// A title with nothing to escape, its words with an inner capital in braces, built on
@@ -61,20 +86,31 @@ public enum LaTeXEncoding {
   /// Whether `text` holds anything to escape, decided on its bytes: most of an abstract
   /// is plain ASCII and is written as it is.
   static func needsEncoding(_ text: String, ascii: Bool) -> Bool {
-    var previous: UInt8 = 0
-    for byte in text.utf8 {
-      switch byte {
-      case UInt8(ascii: "\\"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "&"), UInt8(ascii: "%"),
-        UInt8(ascii: "$"), UInt8(ascii: "#"), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "^"):
-        return true
-      case UInt8(ascii: "-"), UInt8(ascii: "`"), UInt8(ascii: "'"):
-        if previous == byte { return true }
-      default:
-        if byte >= 0x80, ascii { return true }
+    var text = text
+    // The table read once, outside the loop: a global's every read checks its lazy setup.
+    return specialBytes.withUnsafeBufferPointer { special in
+      text.withUTF8 { bytes in
+        var previous: UInt8 = 0
+        for byte in bytes {
+          if byte >= 0x80 {
+            if ascii { return true }
+          } else if special[Int(byte)] {
+            return true
+          } else if previous == byte,
+            byte == UInt8(ascii: "-") || byte == UInt8(ascii: "`") || byte == UInt8(ascii: "'")
+          {
+            return true
+          }
+          previous = byte
+        }
+        return false
       }
-      previous = byte
     }
-    return false
+  }
+
+  /// The ASCII bytes TeX treats specially, as a table for the scan above.
+  static let specialBytes: [Bool] = (0..<128).map { byte in
+    "\\{}&%$#_~^".utf8.contains(UInt8(byte))
   }
 
   private static func encodeWord(_ word: Substring, ascii: Bool) -> String {

@@ -49,67 +49,140 @@ struct ExportCommand: ParsableCommand {
       case .markdown: MarkdownExport(person: person, onlyPerson: by != nil)
       }
     let compiled = try QueryCompiler(person: store.local.person).compile(query.joined(separator: " "), ranked: false)
-    let records = try store.read { reader in
-      let annotations = try reader.exportAnnotations()
-      return try reader.records(compiled, limit: nil).records.map { view in
-        ExportedRecord(record: view, annotations: annotations[view.num] ?? RecordAnnotations())
-      }
-    }
     if let output {
-      let count = try ExportFile.write(exporter, records, to: output)
+      let count = try ExportFile.write(to: output) { sink in try Self.export(exporter, compiled, from: store, to: sink)
+      }
       FileHandle.standardError.write(Data("\(count) records written to \(output)\n".utf8))
     } else {
       var text = ""
-      ExportFile.render(exporter, records) { text += $0 }
+      _ = try Self.export(exporter, compiled, from: store) { text += $0 }
       if text.hasSuffix("\n") { text.removeLast() }
       CommandContext.current.output.line(text)
     }
+  }
+
+  /// Reads the records from a cursor and formats them on another thread, a chunk at a
+  /// time (`ExportFormatter`): reading and formatting each take about half of an export.
+  static func export(
+    _ exporter: any RecordExporter, _ query: CompiledQuery, from store: Store, to sink: @escaping (String) -> Void
+  ) throws -> Int {
+    let formatter = ExportFormatter(exporter, sink: sink)
+    var count = 0
+    do {
+      try store.read { reader in
+        let annotations = try reader.exportAnnotations()
+        var chunk: [ExportedRecord] = []
+        try reader.eachRecord(query) { view in
+          chunk.append(ExportedRecord(record: view, annotations: annotations[view.num] ?? RecordAnnotations()))
+          if chunk.count == 256 {
+            formatter.submit(chunk)
+            chunk.removeAll(keepingCapacity: true)
+          }
+          count += 1
+        }
+        formatter.submit(chunk)
+      }
+    } catch {
+      formatter.finish()
+      throw error
+    }
+    formatter.finish()
+    return count
+  }
+}
+
+/// Formats chunks of records on two threads and hands the text to `sink` in the order
+/// the chunks were submitted: header, entries with separators, footer. `submit` waits while
+/// a few chunks are queued, so memory stays bounded; `finish` writes the footer and returns
+/// when everything is written. Formatting is pure; only the sink is serialised.
+final class ExportFormatter: @unchecked Sendable {
+  private static let workers = 2
+  private let exporter: any RecordExporter
+  private let sink: (String) -> Void
+  private let condition = NSCondition()
+  private var queue: [(Int, [ExportedRecord])] = []
+  private var formatted: [Int: String] = [:]
+  private var submitted = 0
+  private var written = 0
+  private var wroteEntry = false
+  private var finished = false
+  private var running = ExportFormatter.workers
+
+  init(_ exporter: any RecordExporter, sink: @escaping (String) -> Void) {
+    self.exporter = exporter
+    self.sink = sink
+    sink(exporter.header)
+    for _ in 0..<Self.workers { Thread { [self] in work() }.start() }
+  }
+
+  func submit(_ chunk: [ExportedRecord]) {
+    condition.lock()
+    while queue.count + formatted.count >= 2 * Self.workers + 2 { condition.wait() }
+    queue.append((submitted, chunk))
+    submitted += 1
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  func finish() {
+    condition.lock()
+    finished = true
+    condition.broadcast()
+    while running > 0 { condition.wait() }
+    condition.unlock()
+    sink(exporter.footer)
+  }
+
+  private func work() {
+    condition.lock()
+    while true {
+      while queue.isEmpty && !finished { condition.wait() }
+      if queue.isEmpty { break }
+      let (sequence, chunk) = queue.removeFirst()
+      condition.unlock()
+      let text = chunk.lazy.map(exporter.entry).filter { !$0.isEmpty }.joined(separator: exporter.separator)
+      condition.lock()
+      formatted[sequence] = text
+      // Whoever holds the next chunk in order writes it, and any that follow it.
+      while let next = formatted.removeValue(forKey: written) {
+        if !next.isEmpty {
+          if wroteEntry { sink(exporter.separator) }
+          sink(next)
+          wroteEntry = true
+        }
+        written += 1
+      }
+      condition.broadcast()
+    }
+    running -= 1
+    condition.broadcast()
+    condition.unlock()
   }
 }
 
 /// An export written to a file: to a temporary file beside it, then renamed over it, so
 /// that a failure or Ctrl-C never leaves half a file where a whole one was expected.
 enum ExportFile {
-  static func render(_ exporter: any RecordExporter, _ records: [ExportedRecord], _ write: (String) -> Void) {
-    write(exporter.header)
-    var first = true
-    for record in records {
-      let entry = exporter.entry(record)
-      guard !entry.isEmpty else { continue }
-      if !first { write(exporter.separator) }
-      first = false
-      write(entry)
-    }
-    write(exporter.footer)
-  }
-
-  static func write(_ exporter: any RecordExporter, _ records: [ExportedRecord], to path: String) throws -> Int {
-    let target = path
-    let temporary = target + ".gloss-export-\(getpid())"
+  /// Runs `export` with a sink that writes to the temporary file; returns its result.
+  static func write(to path: String, _ export: (@escaping (String) -> Void) throws -> Int) throws -> Int {
+    let temporary = path + ".gloss-export-\(getpid())"
     guard FileManager.default.createFile(atPath: temporary, contents: nil),
       let handle = FileHandle(forWritingAtPath: temporary)
     else {
       throw StoreError("cannot write \(path): check that its folder exists and is writable")
     }
     do {
-      var pending = ""
-      render(exporter, records) { text in
-        pending += text
-        if pending.utf8.count > 1 << 20 {
-          handle.write(Data(pending.utf8))
-          pending = ""
-        }
-      }
-      handle.write(Data(pending.utf8))
+      let count = try export { text in handle.write(Data(text.utf8)) }
       try handle.synchronize()
       try handle.close()
-      if rename(temporary, target) != 0 {
+      if rename(temporary, path) != 0 {
         throw StoreError("cannot replace \(path): \(String(cString: strerror(errno)))")
       }
+      return count
     } catch {
+      try? handle.close()
       try? FileManager.default.removeItem(atPath: temporary)
       throw error
     }
-    return records.count
   }
 }
