@@ -55,6 +55,7 @@ public struct BibTeXExport: RecordExporter {
     let entryType = dialect == .bibtex ? types?.bibtex ?? "misc" : types?.biblatex ?? "misc"
     // Name, value, and whether the value goes in braces (a month macro does not).
     var fields: [(String, String, Bool)] = []
+    fields.reserveCapacity(24)
     func add(_ name: String, _ value: String, protectCase: Bool = false) {
       guard !value.isEmpty else { return }
       fields.append((name, LaTeXEncoding.encode(value, ascii: ascii, protectCase: protectCase), true))
@@ -96,22 +97,25 @@ public struct BibTeXExport: RecordExporter {
     // Keywords are split at commas, or at semicolons when there are any: MeSH terms like
     // `Extinction, Biological` hold commas.
     let keywords = p.keywords + exported.annotations.tags
-    add("keywords", keywords.joined(separator: keywords.contains { $0.contains(",") } ? "; " : ", "))
-    add("abstract", exported.abstractText)
-    let notes = exported.notes.map { note in
-      (note.anchor.map { "“\($0.exact)” " } ?? "") + "\(note.author): \(note.body)"
+    if !keywords.isEmpty {
+      add("keywords", keywords.joined(separator: keywords.contains { $0.contains(",") } ? "; " : ", "))
     }
-    add("annote", notes.joined(separator: "\n\n"))
+    add("abstract", exported.abstractText)
+    if !exported.annotations.notes.isEmpty {
+      let notes = exported.notes.map { note in
+        (note.anchor.map { "“\($0.exact)” " } ?? "") + "\(note.author): \(note.body)"
+      }
+      add("annote", notes.joined(separator: "\n\n"))
+    }
     if let status = exported.annotations.statuses[person], status == .read || status == .skimmed {
       fields.append(("readstatus", status.rawValue, true))
     }
     // What only Gloss says, so that a round trip keeps it.
-    let derived = DateText(
-      year: p.year, month: p.month,
-      printed: p.year.map { year in
-        monthNumber.map { "\(year) \(DateText.monthNames[$0 - 1].prefix(3))" } ?? String(year)
-      } ?? "")
-    if p.date != derived.printed { add("glossdate", p.date) }
+    // The date `year` and `month` print as when read back (`DateText`).
+    let derived = p.year.map { year in
+      monthNumber.map { "\(year) \(DateText.monthNames[$0 - 1].prefix(3))" } ?? String(year)
+    }
+    if p.date != (derived ?? "") { add("glossdate", p.date) }
     if p.type != (BibTeXImport.types[entryType] ?? "document") {
       verbatim("glosstype", p.type.isEmpty ? "none" : p.type)
     }
@@ -119,12 +123,19 @@ public struct BibTeXExport: RecordExporter {
     if !flags.isEmpty { verbatim("glossflags", flags.joined(separator: ", ")) }
     // An entry with no field at all would be skipped when read back.
     if fields.isEmpty { fields.append(("title", "", true)) }
-    let width = fields.map(\.0.count).max() ?? 0
-    var out = "@\(entryType){\(exported.record.citekey),\n"
+    var width = 0
+    var size = 64
+    for (name, value, _) in fields {
+      width = max(width, name.utf8.count)
+      size += value.utf8.count + 24
+    }
+    var out = ""
+    out.reserveCapacity(size)
+    out += "@\(entryType){\(exported.record.citekey),\n"
     for (index, (name, value, braced)) in fields.enumerated() {
       out += "  "
       out += name
-      out += Self.padding[width - name.count]
+      out += Self.padding[width - name.utf8.count]
       out += braced ? " = {" : " = "
       out += value
       if braced { out += "}" }
@@ -155,9 +166,9 @@ public struct BibTeXExport: RecordExporter {
 
   static func balanced(_ text: String) -> Bool {
     var depth = 0
-    for character in text {
-      if character == "{" { depth += 1 }
-      if character == "}" { depth -= 1 }
+    for byte in text.utf8 {
+      if byte == UInt8(ascii: "{") { depth += 1 }
+      if byte == UInt8(ascii: "}") { depth -= 1 }
       if depth < 0 { return false }
     }
     return depth == 0
