@@ -52,20 +52,21 @@ enum AnnotationImport {
 
   /// The record a target's source names: by DOI, by PubMed id, or by Gloss record id.
   static func record(_ source: String, reader: StoreReader) throws -> RecordRef? {
-    var probe = Publication(title: "")
     let lowered = source.lowercased()
-    if let range = lowered.range(of: "doi.org/") {
-      probe.doi = Identifiers.doi(String(source[range.upperBound...])) ?? ""
-    } else if lowered.hasPrefix("doi:") {
-      probe.doi = Identifiers.doi(String(source.dropFirst(4))) ?? ""
-    } else if let range = lowered.range(of: "pubmed.ncbi.nlm.nih.gov/") {
-      probe.pmid = Identifiers.pmid(String(source[range.upperBound...]).trimmingCharacters(in: ["/"])) ?? ""
-    } else if lowered.hasPrefix("urn:gloss:record:") {
+    if lowered.hasPrefix("urn:gloss:record:") {
       return try? reader.resolveRecord(String(source.dropFirst("urn:gloss:record:".count)))
     }
-    guard !probe.doi.isEmpty || !probe.pmid.isEmpty,
-      let found = try reader.matchingRecord(probe, id: "")
-    else { return nil }
+    var doi = ""
+    var pmid = ""
+    if let range = source.range(of: "doi.org/", options: .caseInsensitive) {
+      doi = Identifiers.doi(String(source[range.upperBound...])) ?? ""
+    } else if lowered.hasPrefix("doi:") {
+      // `Identifiers.doi` drops the `doi:` itself.
+      doi = Identifiers.doi(source) ?? ""
+    } else if let range = source.range(of: "pubmed.ncbi.nlm.nih.gov/", options: .caseInsensitive) {
+      pmid = Identifiers.pmid(String(source[range.upperBound...]).trimmingCharacters(in: ["/"])) ?? ""
+    }
+    guard let found = try reader.matchingRecord(doi: doi, pmid: pmid) else { return nil }
     return try reader.resolveRecord(found.id)
   }
 }

@@ -17,13 +17,13 @@ final class EntryPrefetch: @unchecked Sendable {
   private let batches: EntryBatches
   private let condition = NSCondition()
   private var ready: [Int: [Prepared]] = [:]
+  private var stopped = false
 
   /// An entry, with its publication prepared for the store.
   enum Prepared {
     case publication(PreparedPublication)
     case skipped(ListingEntry)
   }
-  private var stopped = false
 
   init(_ batches: EntryBatches) {
     self.batches = batches

@@ -51,19 +51,26 @@ public enum OperationBody: Hashable, Sendable {
   public var canonicalPayload: String {
     guard case .createRecord(let publication) = self else { return payload.canonical }
     var out = "{"
-    for (key, field) in Self.createRecordKeys {
-      let value: JSONValue
-      if let field {
-        value = publication.value(of: field)
-        if field.isLibraryField, field.isEmpty(value) { continue }
-      } else {
-        value = .array((key == "topics" ? publication.topics : publication.sources).sorted().map(JSONValue.string))
-      }
+    for (key, value) in Self.createRecordMembers(publication) {
       if out.utf8.count > 1 { out += "," }
       out += "\"" + key + "\":"
       value.write(to: &out)
     }
     return out + "}"
+  }
+
+  /// A `record.create` payload's members in canonical key order: every listing field, the
+  /// library fields that hold a value (an empty one is absent), and the sorted `topics` and
+  /// `sources`. The one statement of what the payload holds, for both of its forms.
+  private static func createRecordMembers(_ publication: Publication) -> [(String, JSONValue)] {
+    createRecordKeys.compactMap { key, field in
+      guard let field else {
+        let set = key == "topics" ? publication.topics : publication.sources
+        return (key, .array(set.sorted().map(JSONValue.string)))
+      }
+      let value = publication.value(of: field)
+      return field.isLibraryField && field.isEmpty(value) ? nil : (key, value)
+    }
   }
 
   /// The keys of a `record.create` payload in canonical order, each field's or nil for the
@@ -75,14 +82,7 @@ public enum OperationBody: Hashable, Sendable {
   public var payload: JSONValue {
     switch self {
     case .createRecord(let publication):
-      var members: [String: JSONValue] = [:]
-      for field in RecordField.allCases where !field.isLibraryField {
-        members[field.rawValue] = publication.value(of: field)
-      }
-      for (field, value) in publication.libraryFields { members[field.rawValue] = value }
-      members["topics"] = .array(publication.topics.sorted().map(JSONValue.string))
-      members["sources"] = .array(publication.sources.sorted().map(JSONValue.string))
-      return .object(members)
+      return .object(Dictionary(uniqueKeysWithValues: Self.createRecordMembers(publication)))
     case .setField(let field, let value): return .object(["field": .string(field.rawValue), "value": value])
     case .addTag(let tag), .removeTag(let tag): return .object(["tag": .string(tag)])
     case .createNote(let record, let text, let anchor):

@@ -101,12 +101,7 @@ public struct BibTeXExport: RecordExporter {
       add("keywords", keywords.joined(separator: keywords.contains { $0.contains(",") } ? "; " : ", "))
     }
     add("abstract", exported.abstractText)
-    if !exported.annotations.notes.isEmpty {
-      let notes = exported.notes.map { note in
-        (note.anchor.map { "“\($0.exact)” " } ?? "") + "\(note.author): \(note.body)"
-      }
-      add("annote", notes.joined(separator: "\n\n"))
-    }
+    if !exported.notes.isEmpty { add("annote", exported.noteTexts.joined(separator: "\n\n")) }
     if let status = exported.annotations.statuses[person], status == .read || status == .skimmed {
       fields.append(("readstatus", status.rawValue, true))
     }

@@ -45,10 +45,7 @@ public struct CSLJSONExport: RecordExporter {
     }
     add("keyword", (p.keywords + exported.annotations.tags).joined(separator: ", "))
     add("language", p.language)
-    add(
-      "note",
-      exported.notes.map { note in (note.anchor.map { "“\($0.exact)” " } ?? "") + "\(note.author): \(note.body)" }
-        .joined(separator: "\n\n"))
+    add("note", exported.noteTexts.joined(separator: "\n\n"))
     add("page", p.pages)
     add("publisher", p.publisher)
     add("title", p.title)

@@ -17,8 +17,14 @@ public struct ExportedRecord: Sendable {
   /// listing is of journal articles).
   public var type: String { publication.type.isEmpty ? "article-journal" : publication.type }
 
-  /// Live notes, oldest first: deleted ones are not exported.
-  public var notes: [NoteView] { annotations.notes.filter { $0.state != .deleted } }
+  /// Live notes, oldest first (the store never hands deleted ones to an export).
+  public var notes: [NoteView] { annotations.notes }
+
+  /// Each note as one text, for formats with a plain notes field (`annote`, `note`, `N1`):
+  /// `“the quote” author: body`.
+  public var noteTexts: [String] {
+    notes.map { note in (note.anchor.map { "“\($0.exact)” " } ?? "") + "\(note.author): \(note.body)" }
+  }
 
   /// The abstract as one text, sections as `LABEL: text`, separated by blank lines.
   public var abstractText: String {

@@ -61,9 +61,7 @@ public struct RISExport: RecordExporter {
     for keyword in p.keywords + exported.annotations.tags { add("KW", keyword) }
     add("AB", exported.abstractText)
     if !p.pmid.isEmpty { add("AN", "PMID: " + p.pmid) }
-    for note in exported.notes {
-      add("N1", (note.anchor.map { "“\($0.exact)” " } ?? "") + "\(note.author): \(note.body)")
-    }
+    for note in exported.noteTexts { add("N1", note) }
     add("ID", exported.record.citekey)
     return lines.joined(separator: "\n") + "\nER  - \n\n"
   }

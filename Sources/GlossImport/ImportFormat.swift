@@ -42,8 +42,6 @@ public enum ImportFormat: String, CaseIterable, Sendable {
   }
 }
 
-/// A library file (anything but a CancerIndex page, which streams) read whole, checked to
-/// be a regular file of text within `ImportFormat.maximumBytes`, then parsed.
 extension ImportFormat {
   /// What a file of this format holds when it holds nothing to import.
   var noEntry: String {
@@ -59,6 +57,8 @@ extension ImportFormat {
   }
 }
 
+/// A library file (anything but a CancerIndex page, which streams) read whole, checked to
+/// be a regular file of text within `ImportFormat.maximumBytes`, then parsed.
 public struct LibraryFile {
   public let path: String
   public let sourceName: String

@@ -57,6 +57,11 @@ struct OperationApplier {
       db, sql: "SELECT seq FROM operation WHERE replica = ? AND counter = ?", arguments: [num, Int64(dot.counter)])
   }
 
+  /// The local rows of the applied operations among `dots`.
+  func logRows(of dots: [Dot]) throws -> [Int64] {
+    try dots.compactMap { try logRow(of: $0) }
+  }
+
   /// The replica's hash chain at its last applied operation.
   mutating func chainHead(_ replica: ReplicaID) throws -> [UInt8] {
     if let head = chainHeads[replica] { return head }
@@ -171,11 +176,9 @@ struct OperationApplier {
     case .removeTag(let spelling):
       _ = try requireRecord(operation.target)
       let key = TagName.key(spelling)
-      var observed: [Int64] = []
-      for dot in operation.supersedes { if let row = try logRow(of: dot) { observed.append(row) } }
       // Wherever each observed addition lives now: a peer that grouped the records
       // differently when it removed the tag saw the same additions.
-      try TagRegisters(db: db).remove(key: key, additions: observed)
+      try TagRegisters(db: db).remove(key: key, additions: try logRows(of: operation.supersedes))
     case .createNote(let recordID, let text, let anchor):
       let record = try requireRecord(recordID.text)
       try db.exec(
@@ -193,11 +196,9 @@ struct OperationApplier {
     case .setStatus(let status):
       let record = try requireRecord(operation.target)
       let registers = StatusRegisters(db: db)
-      var superseded: [Int64] = []
-      for dot in operation.supersedes { if let row = try logRow(of: dot) { superseded.append(row) } }
       let elsewhere = try registers.write(
         seq: seq, record: record.group, person: operation.person, timestamp: operation.timestamp, status: status,
-        superseding: superseded)
+        superseding: try logRows(of: operation.supersedes))
       for other in Set(elsewhere + [record.group]).sorted() {
         try registers.refresh(record: other, person: operation.person, now: now)
       }

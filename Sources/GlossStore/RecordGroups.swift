@@ -68,17 +68,11 @@ struct RecordGroups {
   func identifierSharers(doi: String, pmid: String, of record: Int64) throws -> Set<Int64> {
     var sharers: Set<Int64> = []
     // Each expression as its index is written, so that SQLite uses the index.
-    if !doi.isEmpty {
+    for (field, value) in [("doi", doi), ("pmid", pmid)] where !value.isEmpty {
       sharers.formUnion(
         try Int64.fetchAll(
-          try db.cachedStatement(sql: "SELECT num FROM record WHERE json_extract(library, '$.doi') = ?"),
-          arguments: [doi]))
-    }
-    if !pmid.isEmpty {
-      sharers.formUnion(
-        try Int64.fetchAll(
-          try db.cachedStatement(sql: "SELECT num FROM record WHERE json_extract(library, '$.pmid') = ?"),
-          arguments: [pmid]))
+          try db.cachedStatement(sql: "SELECT num FROM record WHERE json_extract(library, '$.\(field)') = ?"),
+          arguments: [value]))
     }
     sharers.remove(record)
     return sharers
@@ -93,13 +87,14 @@ struct RecordGroups {
       arguments: [record])
     var neighbours: [Int64] = []
     var absorbed: Set<Int64> = []
+    let id = try recordID(record)
     for other in sharers.union(partners).sorted() {
       let register = partners.contains(other) ? try link(record, other).register : MultiValueRegister()
       guard RecordGrouping.isLinked(register, sharingIdentifier: sharers.contains(other)) else { continue }
       neighbours.append(other)
       for entry in register.entries {
         guard case .merged(let keep) = entry.value else { continue }
-        if try recordID(record) == keep { absorbed.insert(other) } else { absorbed.insert(record) }
+        absorbed.insert(id == keep ? other : record)
       }
     }
     return (neighbours, absorbed)
@@ -130,15 +125,15 @@ struct RecordGroups {
         return found.neighbours
       }
       done.formUnion(members)
-      var ids: [RecordID: Int64] = [:]
-      for member in members { ids[try recordID(member)] = member }
+      var ids: [Int64: RecordID] = [:]
+      for member in members { ids[member] = try recordID(member) }
       let survivorID = RecordGrouping.survivor(
-        of: ids.keys, absorbed: Set(ids.filter { absorbed.contains($0.value) }.keys))
-      let survivor = ids[survivorID]!
+        of: ids.values, absorbed: Set(absorbed.compactMap { ids[$0] }))
+      let survivor = ids.first { $0.value == survivorID }!.key
       for member in members.sorted() {
         let old = try group(of: member)
         guard old != survivor else { continue }
-        try move(member, id: try recordID(member), to: survivor)
+        try move(member, id: ids[member]!, to: survivor)
         touchedGroups.formUnion([old, survivor])
       }
     }

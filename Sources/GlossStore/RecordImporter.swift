@@ -125,22 +125,18 @@ public struct RecordImporter {
 extension StoreReader {
   /// The record `publication` is: by DOI, then PMID, then content id (`id`, when known).
   public func matchingRecord(_ publication: Publication, id: String? = nil) throws -> RecordRef? {
-    // Each expression as the index on it is written, so that SQLite uses the index.
-    let lookups = [
-      (
-        publication.doi,
-        "SELECT num, id, origin, merged_into FROM record WHERE json_extract(library, '$.doi') = ? ORDER BY id LIMIT 1"
-      ),
-      (
-        publication.pmid,
-        "SELECT num, id, origin, merged_into FROM record WHERE json_extract(library, '$.pmid') = ? ORDER BY id LIMIT 1"
-      ),
-    ]
-    for (value, sql) in lookups where !value.isEmpty {
-      if let row = try Row.fetchOne(try db.cachedStatement(sql: sql), arguments: [value]) {
-        return Self.ref(row)
-      }
-    }
+    if let found = try matchingRecord(doi: publication.doi, pmid: publication.pmid) { return found }
     return try recordRef(id: id ?? publication.id.text)
+  }
+
+  /// The record with this DOI, else with this PMID (an empty one matches nothing).
+  public func matchingRecord(doi: String, pmid: String) throws -> RecordRef? {
+    // Each expression as the index on it is written, so that SQLite uses the index.
+    for (field, value) in [("doi", doi), ("pmid", pmid)] where !value.isEmpty {
+      let sql =
+        "SELECT num, id, origin, merged_into FROM record WHERE json_extract(library, '$.\(field)') = ? ORDER BY id LIMIT 1"
+      if let row = try Row.fetchOne(try db.cachedStatement(sql: sql), arguments: [value]) { return Self.ref(row) }
+    }
+    return nil
   }
 }

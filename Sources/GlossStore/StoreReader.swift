@@ -102,11 +102,16 @@ public struct StoreReader {
   /// cursor: an export of the whole store never holds it all in memory.
   public func eachRecord(_ query: CompiledQuery, _ body: (RecordView) throws -> Void) throws {
     try checkReferences(query)
-    var sql = "SELECT \(Self.qualifiedColumns) FROM record WHERE record.merged_into IS NULL"
-    if !query.conditions.isEmpty { sql += " AND (" + query.conditions + ")" }
-    sql += " ORDER BY record.year DESC, record.date DESC, record.num"
-    let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(query.arguments))
+    let rows = try Row.fetchCursor(db, sql: Self.listingSQL(query), arguments: StatementArguments(query.arguments))
     while let row = try rows.next() { try body(Self.view(row)) }
+  }
+
+  /// The records a (not ranked) query selects, newest first. A group of records that are
+  /// one paper is listed once, as its survivor.
+  static func listingSQL(_ query: CompiledQuery) -> String {
+    var sql = "SELECT \(qualifiedColumns) FROM record WHERE record.merged_into IS NULL"
+    if !query.conditions.isEmpty { sql += " AND (" + query.conditions + ")" }
+    return sql + " ORDER BY record.year DESC, record.date DESC, record.num"
   }
 
   public func publication(num: Int64) throws -> Publication? {
@@ -135,10 +140,7 @@ public struct StoreReader {
   public func records(_ query: CompiledQuery, limit: Int?) throws -> (records: [RecordView], more: Bool) {
     try checkReferences(query)
     if let match = query.rankedMatch { return try ranked(match, limit: limit ?? Int.max / 2) }
-    // A group of records that are one paper is listed once, as its survivor.
-    var sql = "SELECT \(Self.qualifiedColumns) FROM record WHERE record.merged_into IS NULL"
-    if !query.conditions.isEmpty { sql += " AND (" + query.conditions + ")" }
-    sql += " ORDER BY record.year DESC, record.date DESC, record.num"
+    var sql = Self.listingSQL(query)
     var arguments: [any DatabaseValueConvertible] = query.arguments
     if let limit {
       sql += " LIMIT ?"

@@ -61,8 +61,8 @@ struct ExportCommand: ParsableCommand {
     }
   }
 
-  /// Reads the records from a cursor and formats them on another thread, a chunk at a
-  /// time (`ExportFormatter`): reading and formatting each take about half of an export.
+  /// Reads the records from a cursor and formats them on two other threads, a chunk at a
+  /// time (`ExportFormatter`): formatting is most of an export, reading the rest.
   static func export(
     _ exporter: any RecordExporter, _ query: CompiledQuery, from store: Store, to sink: @escaping (String) -> Void
   ) throws -> Int {
