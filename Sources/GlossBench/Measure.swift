@@ -13,12 +13,20 @@ enum Measure {
     let status: Int32
   }
 
-  static func run(_ argv: [String], stdinPath: String? = nil, quiet: Bool = true) -> Result {
+  /// Standard output goes to `stdoutPath` when given (a baseline that must write its
+  /// output as the measured command does), else to /dev/null unless not `quiet`.
+  static func run(_ argv: [String], stdinPath: String? = nil, stdoutPath: String? = nil, quiet: Bool = true)
+    -> Result
+  {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     if let stdinPath { posix_spawn_file_actions_addopen(&actions, 0, stdinPath, O_RDONLY, 0) }
-    if quiet { posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0) }
+    if let stdoutPath {
+      posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    } else if quiet {
+      posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    }
     var pid: pid_t = 0
     let cArgs = argv.map { strdup($0) } + [nil]
     defer { cArgs.forEach { free($0) } }

@@ -28,7 +28,9 @@ public struct ExportedRecord: Sendable {
 
   /// The abstract as one text, sections as `LABEL: text`, separated by blank lines.
   public var abstractText: String {
-    publication.abstract.map { section in (section.label.map { $0 + ": " } ?? "") + section.text }
+    // Most abstracts are one unlabelled section: that text as it is, not a copy.
+    if publication.abstract.count == 1, publication.abstract[0].label == nil { return publication.abstract[0].text }
+    return publication.abstract.map { section in (section.label.map { $0 + ": " } ?? "") + section.text }
       .joined(separator: "\n\n")
   }
 

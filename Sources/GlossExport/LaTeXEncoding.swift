@@ -84,33 +84,36 @@ public enum LaTeXEncoding {
   }
 
   /// Whether `text` holds anything to escape, decided on its bytes: most of an abstract
-  /// is plain ASCII and is written as it is.
+  /// is plain ASCII and is written as it is. One table lookup per byte; only the rare
+  /// byte that might matter is looked at further.
   static func needsEncoding(_ text: String, ascii: Bool) -> Bool {
     var text = text
     // The table read once, outside the loop: a global's every read checks its lazy setup.
-    return specialBytes.withUnsafeBufferPointer { special in
+    return byteKinds.withUnsafeBufferPointer { kinds in
       text.withUTF8 { bytes in
-        var previous: UInt8 = 0
-        for byte in bytes {
-          if byte >= 0x80 {
-            if ascii { return true }
-          } else if special[Int(byte)] {
-            return true
-          } else if previous == byte,
-            byte == UInt8(ascii: "-") || byte == UInt8(ascii: "`") || byte == UInt8(ascii: "'")
-          {
-            return true
+        for index in bytes.indices {
+          switch kinds[Int(bytes[index])] {
+          case .plain: continue
+          case .special: return true
+          case .nonASCII: if ascii { return true }
+          case .doubled: if index > 0, bytes[index - 1] == bytes[index] { return true }
           }
-          previous = byte
         }
         return false
       }
     }
   }
 
-  /// The ASCII bytes TeX treats specially, as a table for the scan above.
-  static let specialBytes: [Bool] = (0..<128).map { byte in
-    "\\{}&%$#_~^".utf8.contains(UInt8(byte))
+  /// What a byte means to `needsEncoding`.
+  enum ByteKind { case plain, special, nonASCII, doubled }
+
+  /// Every byte's kind: the ten TeX specials, the bytes of non-ASCII characters, and the
+  /// three characters that print differently when doubled (`--`, ``` `` ```, `''`).
+  static let byteKinds: [ByteKind] = (0..<256).map { byte in
+    if byte >= 0x80 { return .nonASCII }
+    if "\\{}&%$#_~^".utf8.contains(UInt8(byte)) { return .special }
+    if "-`'".utf8.contains(UInt8(byte)) { return .doubled }
+    return .plain
   }
 
   private static func encodeWord(_ word: Substring, ascii: Bool) -> String {

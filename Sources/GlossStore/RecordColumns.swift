@@ -10,15 +10,31 @@ enum RecordColumns {
 
   static func joinAuthors(_ authors: [String]) -> String { authors.joined(separator: String(Schema.unitSeparator)) }
 
-  static func splitAuthors(_ text: String) -> [String] {
-    text.isEmpty ? [] : split(text, at: 0x1F).map { String(decoding: $0, as: UTF8.self) }
+  static func splitAuthors(_ text: String) -> [String] { split(text, at: 0x1F) }
+
+  /// The parts of `text` between the separator byte (U+001E or U+001F), decided on the
+  /// string's own UTF-8 bytes: a control character is always its own character, and
+  /// `String.split` on a `Character` walks grapheme clusters (it made splitting abstracts
+  /// half of an export). Empty text has no parts.
+  static func split(_ text: String, at separator: UInt8) -> [String] {
+    var parts: [String] = []
+    eachPart(of: text, at: separator) { parts.append(String(decoding: $0, as: UTF8.self)) }
+    return parts
   }
 
-  /// The parts of `text` between the separator byte (U+001E or U+001F): split on UTF-8
-  /// bytes, as a control character is always its own character. `String.split` on a
-  /// `Character` walks grapheme clusters, and made splitting abstracts half of an export.
-  static func split(_ text: String, at separator: UInt8) -> [ArraySlice<UInt8>] {
-    Array(text.utf8).split(separator: separator, omittingEmptySubsequences: false)
+  private static func eachPart(
+    of text: String, at separator: UInt8, _ body: (UnsafeBufferPointer<UInt8>) -> Void
+  ) {
+    guard !text.isEmpty else { return }
+    var text = text
+    text.withUTF8 { bytes in
+      var start = 0
+      for index in bytes.indices where bytes[index] == separator {
+        body(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        start = index + 1
+      }
+      body(UnsafeBufferPointer(rebasing: bytes[start...]))
+    }
   }
 
   static func joinAbstract(_ sections: [AbstractSection]) -> String {
@@ -27,13 +43,19 @@ enum RecordColumns {
   }
 
   static func splitAbstract(_ text: String) -> [AbstractSection] {
-    guard !text.isEmpty else { return [] }
-    return split(text, at: 0x1E).map { part in
-      let pieces = part.split(separator: 0x1F, maxSplits: 1, omittingEmptySubsequences: false)
-      let label = pieces.count > 1 && !pieces[0].isEmpty ? String(decoding: pieces[0], as: UTF8.self) : nil
-      return AbstractSection(
-        label: label, text: String(decoding: pieces.count > 1 ? pieces[1] : pieces[0], as: UTF8.self))
+    var sections: [AbstractSection] = []
+    eachPart(of: text, at: 0x1E) { part in
+      guard let unit = part.firstIndex(of: 0x1F) else {
+        sections.append(AbstractSection(label: nil, text: String(decoding: part, as: UTF8.self)))
+        return
+      }
+      let label = UnsafeBufferPointer(rebasing: part[..<unit])
+      sections.append(
+        AbstractSection(
+          label: label.isEmpty ? nil : String(decoding: label, as: UTF8.self),
+          text: String(decoding: UnsafeBufferPointer(rebasing: part[(unit + 1)...]), as: UTF8.self)))
     }
+    return sections
   }
 
   /// The `library` column: the library fields that have a value, as canonical JSON.
@@ -54,7 +76,5 @@ enum RecordColumns {
     Array(Set(values)).sorted().joined(separator: String(Schema.unitSeparator))
   }
 
-  static func splitSet(_ text: String) -> [String] {
-    text.isEmpty ? [] : Array(text.utf8).split(separator: 0x1F).map { String(decoding: $0, as: UTF8.self) }
-  }
+  static func splitSet(_ text: String) -> [String] { split(text, at: 0x1F).filter { !$0.isEmpty } }
 }
