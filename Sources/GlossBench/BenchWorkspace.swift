@@ -32,8 +32,8 @@ struct BenchWorkspace {
   }
 
   /// Makes an empty store with `gloss init`: only init creates one.
-  func create(store path: String) throws {
-    let result = Measure.run([gloss, "init", "--name", "bench", "--store", path])
+  func create(store path: String, person: String = "bench") throws {
+    let result = Measure.run([gloss, "init", "--name", person, "--store", path])
     guard result.status == 0 else { fatalError("gloss init --store \(path) failed") }
   }
 

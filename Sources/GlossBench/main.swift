@@ -11,7 +11,7 @@ var arguments = Array(CommandLine.arguments.dropFirst())
 let gloss = option("--gloss") ?? ".build/release/gloss"
 let seed = option("--seed") ?? "../shared/seeds/cancerindex-sorafenib.txt"
 let runs = option("--runs").flatMap(Int.init) ?? 3
-let kinds = ["import", "search", "annotate", "sync", "repl", "formats", "export"]
+let kinds = ["import", "search", "annotate", "sync", "repl", "formats", "export", "folder"]
 guard let kind = arguments.first, kinds.contains(kind) || kind == "all" else {
   FileHandle.standardError.write(Data("usage: Scripts/bench \(kinds.joined(separator: "|"))|all [N] [--runs R]\n".utf8))
   exit(2)
@@ -27,6 +27,7 @@ for selected in kind == "all" ? kinds : [kind] {
   case "repl": try REPLBench(workspace: workspace, count: count).run()
   case "formats": try FormatsBench(workspace: workspace, count: arguments.count > 1 ? count : 50_000, runs: runs).run()
   case "export": try ExportBench(workspace: workspace, count: count, runs: runs).run()
+  case "folder": try FolderBench(workspace: workspace, count: arguments.count > 1 ? count : 20_000, runs: runs).run()
   case "sync":
     try SyncBench(workspace: workspace, count: arguments.count > 1 ? count : 1_000_000).run()
   default: break

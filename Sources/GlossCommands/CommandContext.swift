@@ -37,6 +37,16 @@ public final class CommandContext: @unchecked Sendable {
     lastStorePath = path
     if let store = stores[path] { return store }
     let store = try Store(path: path, person: person, create: create)
+    if let change = store.reidentification {
+      FileHandle.standardError.write(
+        Data(
+          ("gloss: \(path) is a copy of a store (it was opened elsewhere before): it now writes as replica "
+            + "\(change.current.short) instead of \(change.previous.short), "
+            + (change.introduced
+              ? "introduced by its old key, so teammates accept it as \(store.local.person)'s new device\n"
+              : "whose key teammates must trust by hand (gloss peers shows its fingerprint)\n"))
+            .utf8))
+    }
     stores[path] = store
     return store
   }

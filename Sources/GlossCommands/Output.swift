@@ -23,6 +23,12 @@ public final class Output: @unchecked Sendable {
     }
   }
 
+  /// Sends what was printed on its way now: a long-running command (`sync dir --watch`)
+  /// reports as things happen, not when standard output's buffer fills.
+  public func flush() {
+    if buffer == nil { fflush(nil) }
+  }
+
   public func json(_ value: JSONValue) {
     line(prettyJSON && !CommandContext.current.redirected ? value.indented : value.canonical)
   }

@@ -57,15 +57,18 @@ public enum BundleFile {
   }
 
   /// Writes `bytes` to `path` through a temporary file in the same folder, created
-  /// exclusively (`O_EXCL|O_NOFOLLOW`) under an unpredictable name that sync tools skip
-  /// (Syncthing ignores `.syncthing.*.tmp`), flushed, then renamed over `path`: a reader sees
-  /// the old file or the new one, never half of one, and a planted link is never written
-  /// through (rename replaces the link itself).
+  /// exclusively (`O_EXCL|O_NOFOLLOW`) under an unpredictable name that file-sync tools
+  /// never copy, flushed, then renamed over `path`: a reader sees the old file or the new
+  /// one, never half of one, and a planted link is never written through (rename replaces
+  /// the link itself). The name, `~syncthing~NAME.RANDOM.tmp`, is one that Syncthing takes
+  /// for its own temporary file (it skips `~syncthing~*` and `.syncthing.*` on every
+  /// platform) and that Dropbox and Nextcloud ignore (`~*.tmp`); gloss ignores names
+  /// starting with `~` or `.`.
   public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
     let folder = (path as NSString).deletingLastPathComponent
     let base = (path as NSString).lastPathComponent
     let random = Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255) })
-    let temporary = (folder.isEmpty ? "." : folder) + "/.syncthing.\(base).\(random).tmp"
+    let temporary = (folder.isEmpty ? "." : folder) + "/~syncthing~\(base).\(random).tmp"
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else {
       throw StoreError("cannot write \(SafeText.escaped(path)): \(String(cString: strerror(errno)))")

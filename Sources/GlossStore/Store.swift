@@ -17,6 +17,8 @@ public final class Store: Sendable {
   public let path: String
   let queue: DatabaseQueue
   public let local: LocalReplica
+  /// Set when this store found on opening that it is a copy and took a new identity.
+  public let reidentification: Reidentification?
   /// Wall-clock milliseconds; injectable so tests can step the clock backwards.
   let wallClock: @Sendable () -> UInt64
 
@@ -75,17 +77,20 @@ public final class Store: Sendable {
         ? DatabaseQueue(configuration: configuration) : DatabaseQueue(path: path, configuration: configuration)
       // Opening to read writes nothing: migrations and the identity are written only
       // when missing, so a reader never takes the write lock another process may hold.
+      var identity: LocalReplica
       switch try queue.read(Self.survey) {
       case .ready(let existing):
-        local = existing
+        identity = existing
       case .foreign:
         throw StoreError.foreign(path)
       case .empty where !create:
         throw StoreError.noStore(path)
       case .empty, .unfinished:
         try Schema.migrator.migrate(queue)
-        local = try queue.write { db in try Self.loadIdentity(db) ?? Self.createIdentity(db, person: person) }
+        identity = try queue.write { db in try Self.loadIdentity(db) ?? Self.createIdentity(db, person: person) }
       }
+      (local, reidentification) =
+        path == ":memory:" ? (identity, nil) : try Self.checkLocation(queue, path: path, local: identity)
       try refreshDueStatuses()
     } catch let error as DatabaseError {
       throw StoreError.from(error, path: path)
@@ -123,7 +128,7 @@ public final class Store: Sendable {
     return tables == 0 ? .empty : .foreign
   }
 
-  private static func loadIdentity(_ db: Database) throws -> LocalReplica? {
+  static func loadIdentity(_ db: Database) throws -> LocalReplica? {
     guard let row = try db.row(sql: "SELECT id, person FROM replica WHERE is_local = 1"),
       let id = ReplicaID(hex: row["id"])
     else { return nil }
@@ -134,7 +139,11 @@ public final class Store: Sendable {
     let name = person ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "me"
     let id = ReplicaID.random()
     try db.exec(sql: "INSERT INTO replica (id, person, is_local) VALUES (?, ?, 1)", arguments: [id.hex, name])
-    return LocalReplica(id: id, person: name)
+    let local = LocalReplica(id: id, person: name)
+    // Made with the store, so that a copy of it always holds a key to introduce its own
+    // new identity with (`reidentify`).
+    _ = try signingIdentity(db, local: local)
+    return local
   }
 
   /// Statuses stamped too far in the future did not count when they arrived; once the

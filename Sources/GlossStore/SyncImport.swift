@@ -26,7 +26,15 @@ extension Store {
     for (name, bytes) in files {
       bundles.append((SafeText.escaped(name), try BundleFormat.decode(bytes, file: SafeText.escaped(name))))
     }
-    let total = max(1, bundles.reduce(0) { $0 + $1.1.operations.count })
+    return try importVerified(bundles, trust: trust, progress: progress)
+  }
+
+  /// Imports bundles that `BundleFormat.decode` verified, named for messages: every key
+  /// checked against this store, then all applied in one transaction.
+  public func importVerified(
+    _ bundles: [(name: String, bundle: VerifiedBundle)], trust: Bool, progress: (Int, Double) -> Void = { _, _ in }
+  ) throws -> [BundleImport] {
+    let total = max(1, bundles.reduce(0) { $0 + $1.bundle.operations.count })
     return try write { session in
       var results: [BundleImport] = []
       var before = 0
@@ -49,9 +57,14 @@ extension Store {
           progress(before + done, Double(before + done) / Double(total))
         }
         before += bundle.operations.count
+        // Clocks only grow: a shared folder's file names only its writer's own counter.
+        let stored: String? = try session.db.row(
+          sql: "SELECT last_clock FROM replica WHERE id = ?", arguments: [bundle.sender.replica.hex])?[0]
+        let clock = (VectorClock(json: stored.flatMap { try? JSONValue(parsing: $0) }) ?? VectorClock())
+          .merged(with: bundle.clock)
         try session.db.exec(
           sql: "UPDATE replica SET last_clock = ?, last_seen = ? WHERE id = ?",
-          arguments: [bundle.clock.json.canonical, Int64(bundle.created), bundle.sender.replica.hex])
+          arguments: [clock.json.canonical, Int64(bundle.created), bundle.sender.replica.hex])
         results.append(BundleImport(file: path, sender: bundle.sender, receive: summary))
       }
       return results

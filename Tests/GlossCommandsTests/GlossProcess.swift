@@ -62,7 +62,8 @@ struct GlossProcess {
     try run(arguments: arguments, input: input)
   }
 
-  func run(arguments: [String], input: String? = nil) throws -> Result {
+  /// `gloss` with these arguments, in this scratch folder, with its store and person.
+  func process(_ arguments: [String]) -> Process {
     let process = Process()
     process.executableURL = Self.executable
     process.arguments = arguments
@@ -74,6 +75,11 @@ struct GlossProcess {
     environment["NO_COLOR"] = "1"
     for (key, value) in extraEnvironment { environment[key] = value }
     process.environment = environment
+    return process
+  }
+
+  func run(arguments: [String], input: String? = nil) throws -> Result {
+    let process = process(arguments)
     let out = Pipe()
     let err = Pipe()
     let inPipe = Pipe()
@@ -96,6 +102,19 @@ struct GlossProcess {
     return Result(
       status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
       stderr: String(decoding: errData, as: UTF8.self))
+  }
+
+  /// Starts `gloss` without waiting for it, its output going to `output` (for commands
+  /// that keep running, like `sync dir --watch`).
+  func start(_ arguments: String..., output: URL) throws -> Process {
+    let process = process(arguments)
+    FileManager.default.createFile(atPath: output.path, contents: nil)
+    let handle = try FileHandle(forWritingTo: output)
+    process.standardOutput = handle
+    process.standardError = handle
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    return process
   }
 
   func operationCount() throws -> Int {

@@ -18,10 +18,10 @@ struct Simulation {
   let tagSpellings = ["HCC", "hcc", "liver", "Review", "review", "to-cite"]
   let texts = ["good point", "check the dose", "contradicts Bruix", "see figure 2", "μ and β matter"]
 
-  init(seed: UInt64, replicaCount: Int) throws {
+  /// `people`: each replica's person; by default two of five replicas share one (a
+  /// researcher's laptop and desktop).
+  init(seed: UInt64, replicaCount: Int, people: [String] = ["alice", "bob", "carol", "alice", "dave"]) throws {
     random = SplitMix64(seed: seed)
-    // Two replicas share a person: one researcher's laptop and desktop.
-    let people = ["alice", "bob", "carol", "alice", "dave"]
     for index in 0..<replicaCount { replicas.append(try Replica(person: people[index], clock: clock)) }
     try replicas[0].importPublications(Samples.publications)
     if replicaCount > 2 { try replicas[2].importPublications(Array(Samples.publications.prefix(2))) }
@@ -29,9 +29,11 @@ struct Simulation {
 
   mutating func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
 
-  mutating func step() throws {
+  mutating func step() throws { try step(pick(replicas)) }
+
+  /// One random action of `replica`: an edit, or (one time in four) an exchange.
+  mutating func step(_ replica: Replica) throws {
     clock.advance(Int64(random.next() % 50) - 10)
-    let replica = pick(replicas)
     let recordIDs = try replica.store.read { reader in try reader.records(.all, limit: nil).records.map(\.id) }
     let action = random.next() % 16
     if recordIDs.isEmpty || action >= 13 {

@@ -166,55 +166,55 @@ struct SyncStatusCommand: ParsableCommand {
 struct SyncDirCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "dir",
-    abstract: "Sync through a shared folder (Syncthing, Dropbox, NFS): write ours, import everyone else's.",
+    abstract:
+      "Sync through a shared folder (Syncthing, Dropbox, Nextcloud, NFS): publish ours, import everyone else's.",
     discussion: """
-      Writes this store's bundle as REPLICA.gloss (to a temporary name, then renamed; never
-      touching another replica's file) and imports every other *.gloss file. A file that is
-      half-written or damaged is skipped with a message and tried again next time.
+      Imports every file in the folder that holds something this store lacks, then writes
+      this store's new operations, if any, as a new file REPLICA.FROM-TO.HEAD.gloss (never
+      rewriting a file once written, and never touching another replica's), merging its own
+      small files into larger ones as it goes. With nothing new it writes nothing. A file
+      that is half-written or damaged is skipped with a message and tried again next time.
+      With --watch it stays running: it imports as soon as a file lands and publishes as
+      soon as the store changes, one line per change, until Ctrl-C.
       """)
 
   @OptionGroup var storeOptions: StoreOptions
   @Flag(help: "Accept senders whose keys this store does not know yet.") var trust = false
+  @Flag(help: "Keep running: sync whenever the folder or the store changes, until Ctrl-C.") var watch = false
   @Argument(help: ArgumentHelp("The shared folder.", valueName: "path"), completion: .directory) var path: String
 
   func run() throws {
     let store = try storeOptions.open()
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw StoreError("\(SafeText.escaped(path)) is not a folder; create it, or name the shared folder")
+    let folder = try SharedFolder(path: path, store: store)
+    if watch {
+      try FolderWatch(folder: folder, storePath: store.path, trust: trust).run()
+      return
     }
+    let pass = try folder.sync(trust: trust)
+    Self.report(pass, store: store, quietWhenIdle: false)
+    if !pass.refused.isEmpty { throw ExitCode(3) }
+  }
+
+  /// One line per file imported, refused, written or removed.
+  static func report(_ pass: SharedFolder.Pass, store: Store, quietWhenIdle: Bool) {
     let output = CommandContext.current.output
-    let own = "\(store.local.id.hex).gloss"
-    var remaining = try FileManager.default.contentsOfDirectory(atPath: path)
-      .filter { $0.hasSuffix(".gloss") && !$0.hasPrefix(".") && $0 != own }.sorted()
-    let names = try store.personNames()
-    // A file may depend on another (a new device introduced in a teammate's file), so
-    // passes repeat while any file goes in; what the last pass refused is reported once.
-    var refused: [(name: String, error: any Error)] = []
-    var progressed = true
-    while progressed, !remaining.isEmpty {
-      progressed = false
-      refused = []
-      for name in remaining {
-        let file = (path as NSString).appendingPathComponent(name)
-        do {
-          for result in try store.importBundles([file], trust: trust, followLinks: false) {
-            output.line(SyncImportCommand.summary(result, names: names))
-          }
-          progressed = true
-        } catch {
-          refused.append((name, error))
-        }
-      }
-      remaining = refused.map(\.name)
-    }
-    for (name, error) in refused {
+    let names = (try? store.personNames()) ?? [:]
+    for result in pass.imported { output.line(SyncImportCommand.summary(result, names: names)) }
+    for (name, error) in pass.refused {
       let reason = (error as? BundleError)?.description ?? "\(SafeText.escaped(name)): \(error)"
       FileHandle.standardError.write(Data("gloss: skipped \(reason)\n".utf8))
     }
-    let result = try store.exportBundle(to: (path as NSString).appendingPathComponent(own), peer: nil)
-    output.line("wrote \(own): \(result.operations) operations, \(result.bytes) bytes")
-    if !remaining.isEmpty { throw ExitCode(3) }
+    for file in pass.published {
+      output.line(
+        file.operations == 0
+          ? "wrote \(file.name): this store's key statements, \(file.bytes) bytes"
+          : "wrote \(file.name): \(file.operations) operations, \(file.bytes) bytes")
+    }
+    if !pass.removed.isEmpty {
+      output.line("removed \(pass.removed.joined(separator: ", ")) (merged into newer files)")
+    }
+    if !quietWhenIdle, pass.published.isEmpty { output.line("nothing new to publish") }
+    output.flush()
   }
 }
 

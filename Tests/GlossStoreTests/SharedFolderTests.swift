@@ -1,0 +1,196 @@
+import Foundation
+import GlossBundle
+import GlossCore
+import GlossStore
+import PropertyBased
+import Testing
+
+/// A shared folder as a file-sync tool keeps it: every replica has its own copy of the
+/// folder, and the tool carries each new file and each removal to the other copies late,
+/// partly, and in any order (a removal may arrive before the file that replaced it).
+final class FolderNetwork {
+  let root: URL
+  /// What the tool has picked up so far: each file once written, until a removal.
+  private(set) var files: [String: [UInt8]] = [:]
+  private(set) var removed: Set<String> = []
+
+  init(replicas: Int) throws {
+    root = FileManager.default.temporaryDirectory.appendingPathComponent("gloss-folder-\(UUID().uuidString)")
+    for index in 0..<replicas {
+      try FileManager.default.createDirectory(at: folder(index), withIntermediateDirectories: true)
+    }
+  }
+
+  deinit { try? FileManager.default.removeItem(at: root) }
+
+  func folder(_ index: Int) -> URL { root.appendingPathComponent("r\(index)") }
+
+  func names(_ index: Int) throws -> Set<String> {
+    Set(try FileManager.default.contentsOfDirectory(atPath: folder(index).path))
+  }
+
+  /// Carries to replica `index`'s copy each file and removal it lacks with probability
+  /// `share` in 8 (all of them with 8).
+  func deliver(to index: Int, share: UInt64, random: inout SplitMix64) throws {
+    let present = try names(index)
+    for (name, bytes) in files where !present.contains(name) && random.next() % 8 < share {
+      try Data(bytes).write(to: folder(index).appendingPathComponent(name))
+    }
+    for name in removed where present.contains(name) && random.next() % 8 < share {
+      try FileManager.default.removeItem(at: folder(index).appendingPathComponent(name))
+    }
+  }
+
+  /// One `sync dir` of `replica` in its copy of the folder; what it wrote and removed
+  /// goes to the tool.
+  @discardableResult
+  func sync(_ index: Int, _ replica: Replica) throws -> SharedFolder.Pass {
+    let before = try names(index)
+    let pass = try SharedFolder(path: folder(index).path, store: replica.store).sync(trust: true)
+    let after = try names(index)
+    for name in after.subtracting(before) {
+      files[name] = [UInt8](try Data(contentsOf: folder(index).appendingPathComponent(name)))
+    }
+    for name in before.subtracting(after) {
+      files[name] = nil
+      removed.insert(name)
+    }
+    return pass
+  }
+
+  var bytes: Int { files.values.reduce(0) { $0 + $1.count } }
+
+  /// Everything delivered everywhere, and passes until none changes anything.
+  func settle(_ replicas: [Replica], random: inout SplitMix64) throws {
+    for _ in 0..<8 {
+      var changed = false
+      for (index, replica) in replicas.enumerated() {
+        try deliver(to: index, share: 8, random: &random)
+        changed = try sync(index, replica).changed || changed
+      }
+      if !changed { return }
+    }
+    Issue.record("the folder never settled")
+  }
+}
+
+@Suite struct SharedFolderTests {
+  /// Random edits by every replica (merges, notes, conflicts, statuses; a person's second
+  /// device introduced through the folder), random rounds in which some replicas are
+  /// offline, and a file-sync tool delivering a random part of the folder's changes
+  /// before each `sync dir`: every replica ends with the same dump and nothing pending.
+  func converge(seed: Int, people: [String], rounds: Int, library: Int = 0) throws -> (Simulation, FolderNetwork) {
+    var simulation = try Simulation(seed: UInt64(seed), replicaCount: people.count, people: people)
+    if library > 0 { try simulation.replicas[0].importPublications(Self.library(library)) }
+    let replicas = simulation.replicas
+    for (index, device) in replicas.enumerated() {
+      guard let first = replicas[..<index].first(where: { $0.person == device.person }) else { continue }
+      try first.store.trust(person: device.person, fingerprint: try device.store.fingerprint)
+      try device.store.trust(person: device.person, fingerprint: try first.store.fingerprint)
+    }
+    let network = try FolderNetwork(replicas: replicas.count)
+    simulation.bundleExchange = { simulation, replica in
+      let index = replicas.firstIndex { $0.store === replica.store }!
+      try network.deliver(to: index, share: simulation.random.next() % 9, random: &simulation.random)
+      try network.sync(index, replica)
+    }
+    for _ in 0..<rounds {
+      for index in replicas.indices.shuffled(using: &simulation.random) where simulation.random.next() % 10 != 0 {
+        for _ in 0..<(simulation.random.next() % 3) { try simulation.step(replicas[index]) }
+        try network.deliver(to: index, share: simulation.random.next() % 9, random: &simulation.random)
+        try network.sync(index, replicas[index])
+      }
+    }
+    try network.settle(replicas, random: &simulation.random)
+    let dumps = try replicas.map { try $0.dump() }
+    #expect(Set(dumps).count == 1, "replicas diverged (seed \(seed))")
+    for replica in replicas { #expect(try replica.store.read { try $0.pendingCount() } == 0) }
+    for index in replicas.indices {
+      #expect(try network.names(index).allSatisfy { $0.hasSuffix(".gloss") }, "a temporary file was left")
+    }
+    return (simulation, network)
+  }
+
+  @Test func replicasConvergeThroughCopiesOfAFolder() async {
+    await propertyCheck(count: 25, input: Gen.int(in: 0...Int(Int32.max))) { seed in
+      #expect(throws: Never.self) {
+        _ = try converge(seed: seed, people: ["alice", "bob", "alice", "carol"], rounds: 6)
+      }
+    }
+  }
+
+  /// A lab of fifty, each on two devices, with a library of 500 records: the folder
+  /// holds at most 1.2 times one bundle of everyone's operations, and each replica a
+  /// handful of files.
+  @Test func aHundredReplicasConvergeAndTheFolderStaysSmall() throws {
+    let people = (0..<50).flatMap { ["person\($0)", "person\($0)"] }
+    let (simulation, network) = try converge(seed: 12, people: people, rounds: 4, library: 500)
+    let everything = try simulation.replicas[0].store.exportBundleBytes(peer: nil).0.count
+    let ratio = Double(network.bytes) / Double(everything)
+    #expect(ratio <= 1.2, "the folder holds \(network.bytes) bytes, \(ratio) times one full bundle")
+    var perReplica: [String: Int] = [:]
+    for name in network.files.keys { perReplica[String(name.prefix(32)), default: 0] += 1 }
+    #expect(perReplica.values.max() ?? 0 <= 12, "\(perReplica.values.max() ?? 0) files from one replica")
+    print("100 replicas: folder \(network.files.count) files, \(network.bytes) bytes, \(ratio) × one bundle")
+  }
+
+  /// Records with abstracts of about 3 KB drawn from a vocabulary of a thousand
+  /// made-up words, so that they compress about as well as real ones.
+  static func library(_ count: Int) -> [Publication] {
+    var random = SplitMix64(seed: 7)
+    let letters = Array("abcdefghijklmnopqrstuvwxyz")
+    let words = (0..<1_000).map { _ in
+      String((0..<(3 + Int(random.next() % 8))).map { _ in letters[Int(random.next() % 26)] })
+    }
+    return (0..<count).map { index in
+      // The simulation quotes "afenib" in its highlights.
+      let abstract = "Sorafenib " + (0..<440).map { _ in words[Int(random.next() % 1_000)] }.joined(separator: " ")
+      return Publication(
+        authors: ["Author\(index) A", "Second\(index % 97) B"], title: "Study \(index) of \(words[index])",
+        journal: "Journal \(index % 40)", year: 2000 + index % 25, date: String(2000 + index % 25), volume: "\(index)",
+        pages: "\(index)-\(index + 9)", abstract: [AbstractSection(label: nil, text: abstract)])
+    }
+  }
+}
+
+@Suite struct SegmentCompactionTests {
+  /// Publishing random batches one after another, with files vanishing now and then (a
+  /// peer removed one, a disk lost one): after every plan the files left and the one
+  /// written cover 1…counter with no gap, a file goes only when what it held is in
+  /// another, nothing is written when nothing is new, and the files stay few.
+  @Test func plansKeepEveryOperationPublishedInFewFiles() async {
+    await propertyCheck(count: 200, input: Gen.int(in: 0...Int(Int32.max))) { seed in
+      var random = SplitMix64(seed: UInt64(seed))
+      var files: [OwnSegment] = []
+      var counter: UInt64 = 0
+      var total = 0
+      for _ in 0..<300 {
+        if random.next() % 40 == 0, !files.isEmpty { files.remove(at: Int(random.next() % UInt64(files.count))) }
+        if random.next() % 5 != 0 { counter += random.next() % 20 == 0 ? 500 : 1 + random.next() % 4 }
+        let size = { (from: UInt64, to: UInt64) in 900 + Int(to - from + 1) * 20 }
+        let plan = SegmentCompaction.plan(files, counter: counter, size: size)
+        if Self.covered(files) == counter {
+          #expect(plan.write == nil && plan.remove.isEmpty, "wrote with nothing new (seed \(seed))")
+        }
+        guard let write = plan.write else { continue }
+        files.removeAll { plan.remove.contains($0.name) }
+        files.append(
+          OwnSegment(
+            name: "\(write.from)-\(write.to)", from: write.from, to: write.to, bytes: size(write.from, write.to)))
+        #expect(Self.covered(files) == counter, "operations left unpublished (seed \(seed))")
+        total = files.reduce(0) { $0 + $1.bytes }
+        #expect(files.count <= 2 + Int(log2(Double(max(1, total)) / 900)) * 2, "\(files.count) files (seed \(seed))")
+      }
+      #expect(total > 0)
+    }
+  }
+
+  /// The last operation the files publish from 1 without a gap.
+  static func covered(_ files: [OwnSegment]) -> UInt64 {
+    var covered: UInt64 = 0
+    for file in files.sorted(by: { $0.from < $1.from }) where file.from <= covered + 1 {
+      covered = max(covered, file.to)
+    }
+    return covered
+  }
+}
