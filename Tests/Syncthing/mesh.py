@@ -76,7 +76,7 @@ class Device:
             "listenAddress": "tcp://127.0.0.1:%d" % self.listen, "globalAnnounceEnabled": "false",
             "localAnnounceEnabled": "false", "relaysEnabled": "false", "natEnabled": "false",
             "urAccepted": "-1", "autoUpgradeIntervalH": "0", "startBrowser": "false",
-            "crashReportingEnabled": "false"}
+            "crashReportingEnabled": "false", "reconnectionIntervalS": "1"}
         for key, value in settings.items():
             element = options.find(key)
             if element is None:
@@ -193,6 +193,8 @@ def main():
             online = [d for d in devices if d is not offline]
             wait_until("round %d converges" % round, lambda: idle(online) and converged(online), 120)
             if offline:
+                if offline.gloss("dump") == online[0].gloss("dump"):
+                    raise SystemExit("%s's folder was paused, yet its store kept in step" % offline.name)
                 offline.rest("/rest/config/folders/gloss", "PATCH", {"paused": False})
                 wait_until("round %d converges after %s is back" % (round, offline.name),
                            lambda: idle(devices) and converged(devices), 120)
@@ -207,8 +209,12 @@ def main():
             problems += ["%s: %s" % (device.name, n) for n in names if "sync-conflict" in n]
             problems += ["%s: temporary file left: %s" % (device.name, n) for n in names
                          if n.startswith("~") or n.startswith(".syncthing.") or n.endswith(".tmp")]
-            events = device.rest("/rest/events?events=ItemFinished&since=0&timeout=1&limit=100000") or []
+            # The default subscription, buffered since start-up (a filtered one would only
+            # see events from its first request on).
+            events = [e for e in device.rest("/rest/events?since=0&timeout=1") or [] if e["type"] == "ItemFinished"]
             pulled = [e["data"]["item"] for e in events]
+            if not any(n.endswith(".gloss") for n in pulled):
+                problems.append("%s pulled no bundle at all: the event check sees nothing" % device.name)
             problems += ["%s pulled a temporary file: %s" % (device.name, n) for n in pulled
                          if os.path.basename(n).startswith(("~syncthing~", ".syncthing.")) or n.endswith(".tmp")]
             problems += ["%s: %s" % (device.name, e["data"]["error"]) for e in events if e["data"].get("error")]
