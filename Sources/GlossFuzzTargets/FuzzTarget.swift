@@ -28,6 +28,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
   case cslJSON = "csl-json"
   /// W3C Web Annotation files (JSON-LD), as `gloss import` reads them back.
   case annotations
+  /// A file name in a shared folder (`FolderFile`): anyone who can write there chooses it.
+  case folderName = "folder-name"
 
   public func run(_ bytes: [UInt8]) {
     switch self {
@@ -59,6 +61,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case .annotations:
       _ = ImportFormat.detect(Data(bytes))
       _ = W3CAnnotationsImport.annotations(in: Data(bytes))
+    case .folderName:
+      // A name that parses is the one canonical spelling of what it says.
+      let name = String(decoding: bytes, as: UTF8.self)
+      if let file = FolderFile(name: name), file != .whole {
+        precondition(file.name == name && FolderFile(name: file.name) == file, "\(name) does not round-trip")
+      }
     }
   }
 
