@@ -8,7 +8,8 @@ import GlossBundle
 /// - one tag then `sync dir`: the bytes the folder grows by (≤ 2 KB) and the bytes written;
 /// - bob's `sync dir` taking that tag in;
 /// - the folder's size against one bundle of everyone's operations (≤ 1.2×);
-/// - `sync dir --watch`: from `gloss tag` returning to alice's new file in the folder (≤ 1 s).
+/// - `sync dir --watch`: from `gloss tag` returning to alice's new file in the folder (≤ 1 s);
+/// - a hundred replicas on one folder: an idle `sync dir`, and one taking in a new file.
 struct FolderBench {
   let workspace: BenchWorkspace
   let count: Int
@@ -19,11 +20,11 @@ struct FolderBench {
     let shared = folder + "/shared"
     try? FileManager.default.removeItem(atPath: folder)
     try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+    // Made in place: a copied store file would take a new identity (it is a copy), and its
+    // records would be another replica's, which it does not publish.
     let alice = folder + "/alice.sqlite"
-    let source = try workspace.store(count: count)
-    for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: source + suffix) {
-      try FileManager.default.copyItem(atPath: source + suffix, toPath: alice + suffix)
-    }
+    try workspace.create(store: alice, person: "alice")
+    _ = try timed([workspace.gloss, "import", try workspace.listing(count: count), "--store", alice])
     let bob = folder + "/bob.sqlite"
     try workspace.create(store: bob, person: "bob")
     let gloss = workspace.gloss
@@ -80,6 +81,42 @@ struct FolderBench {
         + "\(Self.kilobytes(bundle)): \((Double(total) / Double(bundle)).formatted(3))× (target ≤ 1.2)")
 
     try watchLatency(alice: alice, shared: shared, record: record)
+    try hundredReplicas()
+  }
+
+  /// A lab of a hundred replicas on the seed's 30 records, each having published a tag:
+  /// one `sync dir` with nothing new, and one taking in a new tag, among their files.
+  func hundredReplicas() throws {
+    let folder = workspace.folder + "/lab"
+    let shared = folder + "/shared"
+    try? FileManager.default.removeItem(atPath: folder)
+    try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+    let seed = folder + "/seed.txt"
+    try workspace.seedText.write(toFile: seed, atomically: true, encoding: .utf8)
+    let stores = (0..<100).map { folder + "/replica-\($0).sqlite" }
+    let gloss = workspace.gloss
+    for (index, store) in stores.enumerated() {
+      try workspace.create(store: store, person: "person\(index)")
+      if index == 0 { _ = try timed([gloss, "import", seed, "--store", store]) }
+      _ = try timed([gloss, "sync", "dir", "--trust", shared, "--store", store])
+      _ = Measure.run([gloss, "tag", "bruix2017regorafenib", "from-\(index)", "--store", store])
+      _ = try timed([gloss, "sync", "dir", shared, "--store", store])
+    }
+    // Everyone takes in everyone's tags once; then the timed passes.
+    for store in stores { _ = Measure.run([gloss, "sync", "dir", "--trust", shared, "--store", store]) }
+    var idle: [Double] = []
+    var taking: [Double] = []
+    for run in 0..<max(runs, 5) {
+      idle.append(try timed([gloss, "sync", "dir", shared, "--store", stores[50]]))
+      _ = Measure.run([gloss, "tag", "bruix2017regorafenib", "again-\(run)", "--store", stores[run]])
+      _ = try timed([gloss, "sync", "dir", shared, "--store", stores[run]])
+      taking.append(try timed([gloss, "sync", "dir", shared, "--store", stores[50]]))
+    }
+    let files = try Self.snapshot(shared)
+    print(
+      "  100 replicas: folder \(files.count) files, \(Self.kilobytes(files.values.reduce(0) { $0 + $1.size })); "
+        + "sync dir with nothing new \((Measure.median(idle) * 1000).formatted(1)) ms, "
+        + "taking in one new file \((Measure.median(taking) * 1000).formatted(1)) ms (medians)")
   }
 
   /// Starts `sync dir --watch` for alice and times, for each run, `gloss tag` returning to

@@ -52,7 +52,7 @@ extension Store {
     if recorded == here { return (local, nil) }
     return try queue.write { db in
       let recorded = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'location'")
-      try db.exec(
+      try db.execute(
         sql:
           "INSERT INTO meta (key, value) VALUES ('location', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         arguments: [here])
@@ -63,22 +63,24 @@ extension Store {
   }
 
   /// Takes a new replica id and key; the old key, if there was one, introduces the new.
+  /// Its statements run once, so they are not cached (a cached statement keeps its last
+  /// arguments, here the private key, alive).
   static func reidentify(_ db: Database, local: LocalReplica) throws -> (LocalReplica, Reidentification) {
     let old = try existingSigningKey(db)
     let replacement = LocalReplica(id: ReplicaID.random(), person: local.person)
     let identity = SigningIdentity()
-    try db.exec(sql: "UPDATE replica SET is_local = 0 WHERE is_local = 1")
-    try db.exec(
+    try db.execute(sql: "UPDATE replica SET is_local = 0 WHERE is_local = 1")
+    try db.execute(
       sql: "INSERT INTO replica (id, person, is_local, public_key) VALUES (?, ?, 1, ?)",
       arguments: [replacement.id.hex, replacement.person, Data(identity.publicKey)])
-    try db.exec(
+    try db.execute(
       sql:
         "INSERT INTO meta (key, value) VALUES ('signing_key', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
       arguments: [Hex.encode(identity.rawRepresentation)])
     if let old {
       try PersonKeys.store(try Introduction.make(person: local.person, key: identity.publicKey, by: old), db: db)
       // The old key signs nothing more: this store publishes that introduction itself.
-      try db.exec(
+      try db.execute(
         sql:
           "INSERT INTO meta (key, value) VALUES ('previous_key', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         arguments: [Hex.encode(old.publicKey)])

@@ -48,10 +48,12 @@ extension Store {
   static func signingIdentity(_ db: Database, local: LocalReplica) throws -> SigningIdentity {
     if let existing = try existingSigningKey(db) { return existing }
     let identity = SigningIdentity()
-    try db.exec(
+    // Statements run once per store, so not cached: a cached statement keeps its last
+    // arguments, here the private key, alive for as long as the connection.
+    try db.execute(
       sql: "INSERT INTO meta (key, value) VALUES ('signing_key', ?)",
       arguments: [Hex.encode(identity.rawRepresentation)])
-    try db.exec(sql: "UPDATE replica SET public_key = ? WHERE is_local = 1", arguments: [Data(identity.publicKey)])
+    try db.execute(sql: "UPDATE replica SET public_key = ? WHERE is_local = 1", arguments: [Data(identity.publicKey)])
     return identity
   }
 
