@@ -155,7 +155,8 @@ public struct SharedFolder {
       problem:
         "holds operations written under this store's own replica id that this store never wrote: another copy of this store (a restored backup, a cloned disk) is writing as it",
       remedy:
-        "keep using one copy; run gloss init on the other to give it its own identity before it syncs again")
+        "keep using one copy; the edits the other made under this identity cannot reach peers that took these. "
+        + "A copy made with cp (a new file) takes its own identity by itself when it opens")
   }
 
   // MARK: Writing

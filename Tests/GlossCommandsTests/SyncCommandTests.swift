@@ -180,4 +180,40 @@ import Testing
     for tag in ["from-laptop", "again", "from-desktop"] { #expect(tags.contains(tag)) }
     #expect(try !FileManager.default.contentsOfDirectory(atPath: shared.path).contains { $0.contains("sync-conflict") })
   }
+  /// A block-for-block clone (a disk image restored on the same machine) cannot be told
+  /// from the original when it opens; the shared folder shows it: each copy refuses the
+  /// other's operations under their one replica id, says why, and their files never
+  /// collide under one name (which a sync tool would turn into conflict copies).
+  @Test func aCloneWritingAsTheSameReplicaIsNamedNotMerged() throws {
+    let (alice, bob, shared) = try Self.aliceHasPublished()
+    let clone = GlossProcess(person: "alice", createStore: false)
+    for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: alice.store + suffix) {
+      try FileManager.default.copyItem(atPath: alice.store + suffix, toPath: clone.store + suffix)
+    }
+    // What a clone of the whole disk would record: the same machine, the same inode.
+    var status = stat()
+    #expect(stat(clone.store, &status) == 0)
+    let machine = try String(contentsOfFile: "/etc/machine-id", encoding: .utf8)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let sqlite = Process()
+    sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    sqlite.arguments = [clone.store, "UPDATE meta SET value = '\(machine):\(status.st_ino)' WHERE key = 'location'"]
+    try sqlite.run()
+    sqlite.waitUntilExit()
+    #expect(sqlite.terminationStatus == 0)
+    #expect(try clone.run("tag", "bruix2017regorafenib", "from-clone").stderr.isEmpty, "the clone is not told apart")
+    try alice.run("tag", "bruix2017regorafenib", "from-alice")
+    #expect(try alice.run("sync", "dir", shared.path).status == 0)
+    let cloned = try clone.run("sync", "dir", shared.path)
+    #expect(cloned.status == 3)
+    #expect(cloned.stderr.contains("another copy of this store"), "\(cloned.stderr)")
+    let back = try alice.run("sync", "dir", shared.path)
+    #expect(back.status == 3)
+    #expect(back.stderr.contains("another copy of this store"))
+    let names = try FileManager.default.contentsOfDirectory(atPath: shared.path)
+    #expect(names.filter { $0.contains(".31-31.") }.count == 2, "\(names)")
+    let peer = try bob.run("sync", "dir", "--trust", shared.path)
+    #expect(peer.status == 3)
+    #expect(peer.stderr.contains("rewrites the history of alice"))
+  }
 }
