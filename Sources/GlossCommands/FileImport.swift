@@ -5,9 +5,9 @@ import GlossStore
 
 /// Imports files of any format into a store in one transaction: all of them or none.
 /// Library files (BibTeX, RIS, MEDLINE, PubMed XML, CSL-JSON) are read and checked before
-/// the transaction, so that a file that is not what it claims never takes the write lock;
-/// a BibTeX file's entries are converted on another thread while the store writes
-/// (`EntryPrefetch`). A CancerIndex page streams, as it may be far larger.
+/// the transaction, so that a file that is not what it claims never takes the write lock.
+/// Every file's entries are read and converted on another thread while the store writes
+/// (`EntryPrefetch`); a CancerIndex page streams, as it may be far larger.
 public enum FileImport {
   /// `format` forces one format for every file; nil detects each file's from its content.
   /// `progress` gets the records done so far and the fraction of bytes read.
@@ -65,39 +65,21 @@ public enum FileImport {
           results.append(importer.summary)
           continue
         }
-        // The reader's callback may throw only ImportError; a store failure (Ctrl-C, a full
-        // disk) is kept here and thrown as itself, so that it is reported in its own words.
-        var storeFailure: (any Error)?
-        do {
-          try read(file, importer: &importer, done: &done, storeFailure: &storeFailure) { records, bytes in
-            progress(records, Double(bytesBefore + bytes) / Double(totalBytes))
+        let prefetch = EntryPrefetch(listing: CancerIndexListing(path: file))
+        try prefetch.drain { prepared in
+          switch prepared {
+          case .publication(let publication):
+            try importer.add(publication)
+            done += 1
+            if done % 256 == 0 { progress(done, Double(bytesBefore + prefetch.bytes) / Double(totalBytes)) }
+          case .skipped(let entry): _ = try take(entry, into: &importer)
           }
-        } catch {
-          throw storeFailure ?? error
         }
         bytesBefore += sizes[index]
         results.append(importer.summary)
       }
       return results
     }
-  }
-
-  private static func read(
-    _ file: String, importer: inout RecordImporter, done: inout Int, storeFailure: inout (any Error)?,
-    progress: (Int, Int) -> Void
-  ) throws(ImportError) {
-    try CancerIndexListing(path: file).read(
-      progress: { bytes in progress(done, bytes) },
-      { (entry: ListingEntry) throws(ImportError) in
-        do {
-          if try take(entry, into: &importer) { done += 1 }
-        } catch let error as ImportError {
-          throw error
-        } catch {
-          storeFailure = error
-          throw ImportError(file: file, problem: "could not be stored: \(error)", remedy: "nothing was written")
-        }
-      })
   }
 
   /// Stores a publication, or notes a skipped entry; true for a publication.

@@ -18,7 +18,7 @@ public enum ListingEntry: Sendable {
 /// Gene pages (`Latest Publications: AURKA (cancer-related)`) and topic pages differ only
 /// in their header, so the topic comes from the heading when it names one, else from the
 /// last breadcrumb step.
-public struct CancerIndexListing {
+public struct CancerIndexListing: Sendable {
   public let path: String
   /// The name recorded as the records' source: the file name, not its folder, so that two
   /// peers who saved the page in different places record the same source.

@@ -37,12 +37,13 @@ extension WriteSession {
       if link.count == 64 { expected[op.dot] = ChainLink(previous: Array(link[..<32]), chain: Array(link[32...])) }
     }
     let pendingBefore = Set(waiting.keys)
+    var persons: [ReplicaID: String?] = [:]
     for op in operations {
       if clock.contains(op.dot) || waiting[op.dot] != nil {
         summary.known += 1
         continue
       }
-      try checkPerson(op)
+      try checkPerson(op, known: &persons)
       waiting[op.dot] = op
     }
     // Kahn's algorithm over the dependency graph: apply what is ready, then whatever
@@ -86,11 +87,13 @@ extension WriteSession {
 
   /// A replica's person never changes, so an operation claiming another person for a
   /// known replica is refused rather than allowed to write someone else's status.
-  private func checkPerson(_ op: Op) throws {
-    if let person: String = try db.row(
-      sql: "SELECT person FROM replica WHERE id = ?", arguments: [op.dot.replica.hex])?[0],
-      person != op.person
-    {
+  /// `known` remembers each replica's person (nil: not in the store yet) for the batch.
+  private func checkPerson(_ op: Op, known: inout [ReplicaID: String?]) throws {
+    if known[op.dot.replica] == nil {
+      known[op.dot.replica] = .some(
+        try db.row(sql: "SELECT person FROM replica WHERE id = ?", arguments: [op.dot.replica.hex])?[0])
+    }
+    if let person = known[op.dot.replica]!, person != op.person {
       throw StoreError(
         "operation \(op.dot.short) claims person '\(op.person)' but replica \(op.dot.replica.short) belongs to '\(person)'"
       )

@@ -75,6 +75,17 @@ public enum Schema {
       // New records are indexed once per write (`OperationApplier.indexNewRecords`).
       try db.execute(sql: "DROP TRIGGER record_fts_insert")
     }
+    migrator.registerMigration("v8-entries-by-operation") { db in
+      // A status or a tag removal names the entries it supersedes by operation, wherever
+      // they live (`StatusRegisters.write`, `TagRegisters.remove`): without these, each
+      // looked through every status entry, or every entry of the tag, and importing slowed
+      // with the size of the store (a 100,000-operation bundle at 2,800 operations/s).
+      try db.execute(
+        sql: """
+          CREATE INDEX status_entry_op ON status_entry(op);
+          CREATE INDEX tag_entry_op ON tag_entry(op);
+          """)
+    }
     return migrator
   }
 
