@@ -126,7 +126,8 @@ import Testing
     try alice.run("tag", "bruix2017regorafenib", "from-alice")
     try alice.run("sync", "dir", shared.path)
     #expect(try Self.eventually(10) { try bob.run("show", "bruix2017regorafenib").stdout.contains("from-alice") })
-    // An edit in another bob process is published within a second.
+    // An edit in another bob process is published at once (about 50 ms: `Scripts/bench
+    // folder` measures it; the bound here leaves room for a loaded test machine).
     let bobHex = try bob.run("peers", "--json").json()["you"]?["replica"]?.stringValue ?? "?"
     try bob.run("tag", "bruix2017regorafenib", "from-bob")
     let written = Date()
@@ -134,7 +135,7 @@ import Testing
       try Self.eventually(5) {
         try FileManager.default.contentsOfDirectory(atPath: shared.path).contains { $0.hasPrefix(bobHex + ".1-1.") }
       })
-    #expect(Date().timeIntervalSince(written) < 1.5, "published \(Date().timeIntervalSince(written)) s after the edit")
+    #expect(Date().timeIntervalSince(written) < 3, "published \(Date().timeIntervalSince(written)) s after the edit")
     #expect(try alice.run("sync", "dir", "--trust", shared.path).stdout.contains("from bob: 1 new"))
     // Ctrl-C ends it cleanly, between passes.
     kill(watch.processIdentifier, SIGINT)
