@@ -24,9 +24,9 @@ struct OperationApplier {
   /// a 50,000-record import spend most of its time building and merging tiny segments.
   private var unindexedFrom: Int64?
   /// A record the importer has just looked for, by id, DOI and PMID, in this transaction,
-  /// and not found (`WriteSession.commitNewRecord`): its creation skips those lookups.
-  /// Holds for the next operation only.
-  var lookedUpAbsent: String?
+  /// and not found (`WriteSession.commitNewRecord`): its creation skips those lookups and
+  /// takes the citekey and columns prepared with it. Holds for the next operation only.
+  var preparedAbsent: PreparedPublication?
 
   init(db: Database) throws {
     self.db = db
@@ -142,12 +142,11 @@ struct OperationApplier {
   }
 
   private mutating func apply(_ operation: Op, seq: Int64, now: HLCTimestamp) throws {
-    let knownAbsent = lookedUpAbsent == operation.target
-    lookedUpAbsent = nil
+    let prepared = preparedAbsent?.id == operation.target ? preparedAbsent : nil
+    preparedAbsent = nil
     switch operation.body {
     case .createRecord(let publication):
-      try createRecord(
-        publication, id: operation.target, operation: operation, seq: seq, now: now, knownAbsent: knownAbsent)
+      try createRecord(publication, id: operation.target, operation: operation, seq: seq, now: now, prepared: prepared)
     case .setField(let field, let value):
       let record = try requireRecord(operation.target)
       try indexNewRecords(before: record.num)
@@ -236,12 +235,15 @@ struct OperationApplier {
   /// Creates the record or joins another creation of it, then keeps what each of the
   /// creation's sources says about it.
   private mutating func createRecord(
-    _ publication: Publication, id: String, operation: Op, seq: Int64, now: HLCTimestamp, knownAbsent: Bool
+    _ publication: Publication, id: String, operation: Op, seq: Int64, now: HLCTimestamp,
+    prepared: PreparedPublication?
   ) throws {
+    let knownAbsent = prepared != nil
     // Derived once: it normalises the title, which is not free.
-    let derivedKey = publication.citekey
+    let derivedKey = prepared?.citekey ?? publication.citekey
     let (record, isNew, placed) = try createOrJoinRecord(
-      publication, derivedKey: derivedKey, id: id, operation: operation, seq: seq, knownAbsent: knownAbsent)
+      publication, derivedKey: derivedKey, id: id, operation: operation, seq: seq,
+      columns: prepared?.columns, knownAbsent: knownAbsent)
     if !placed { try Citekeys(db: db).refresh(record: record.num) }
     if !publication.doi.isEmpty || !publication.pmid.isEmpty {
       let groups = RecordGroups(db: db)
@@ -264,7 +266,8 @@ struct OperationApplier {
 
   /// The record, whether it is new, and whether its citekey is placed already.
   private mutating func createOrJoinRecord(
-    _ publication: Publication, derivedKey: String, id: String, operation: Op, seq: Int64, knownAbsent: Bool
+    _ publication: Publication, derivedKey: String, id: String, operation: Op, seq: Int64,
+    columns: RecordColumns.Joined?, knownAbsent: Bool
   ) throws
     -> (RecordRef, isNew: Bool, placed: Bool)
   {
@@ -278,14 +281,12 @@ struct OperationApplier {
             pages, pubmed, free_full_text, abstract, topics, sources, library, origin)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """)
+      let joined = columns ?? RecordColumns.Joined(publication)
       try statement.execute(arguments: [
-        id, shown ?? derivedKey, derivedKey, shown == nil ? "" : derivedKey, publication.title,
-        RecordColumns.joinAuthors(publication.authors),
-        publication.etAl,
-        publication.journal, publication.year, publication.date, publication.volume, publication.issue,
-        publication.pages, publication.pubmed, publication.freeFullText,
-        RecordColumns.joinAbstract(publication.abstract), RecordColumns.joinSet(publication.topics),
-        RecordColumns.joinSet(publication.sources), RecordColumns.libraryJSON(publication), seq,
+        id, shown ?? derivedKey, derivedKey, shown == nil ? "" : derivedKey, publication.title, joined.authors,
+        publication.etAl, publication.journal, publication.year, publication.date, publication.volume,
+        publication.issue, publication.pages, publication.pubmed, publication.freeFullText, joined.abstract,
+        joined.topics, joined.sources, joined.library, seq,
       ])
       let num = db.lastInsertedRowID
       if unindexedFrom == nil { unindexedFrom = num }

@@ -8,6 +8,24 @@ enum RecordColumns {
     .abstract: "abstract",
   ]
 
+  /// A publication's columns that are joined lists or JSON, as a new record's row holds
+  /// them; made where the publication is prepared (`PreparedPublication`).
+  struct Joined: Sendable {
+    let authors: String
+    let abstract: String
+    let topics: String
+    let sources: String
+    let library: String
+
+    init(_ publication: Publication) {
+      authors = RecordColumns.joinAuthors(publication.authors)
+      abstract = RecordColumns.joinAbstract(publication.abstract)
+      topics = RecordColumns.joinSet(publication.topics)
+      sources = RecordColumns.joinSet(publication.sources)
+      library = RecordColumns.libraryJSON(publication)
+    }
+  }
+
   static func joinAuthors(_ authors: [String]) -> String { authors.joined(separator: String(Schema.unitSeparator)) }
 
   static func splitAuthors(_ text: String) -> [String] { split(text, at: 0x1F) }

@@ -28,11 +28,17 @@ public struct PreparedPublication: Sendable {
   public let publication: Publication
   let id: String
   let createPayload: String
+  /// The derived citekey (it normalises the title) and the record row's joined columns,
+  /// for when the publication becomes a new record.
+  let citekey: String
+  let columns: RecordColumns.Joined
 
   public init(_ publication: Publication) {
     self.publication = publication
     id = publication.id.text
     createPayload = OperationBody.createRecord(publication).canonicalPayload
+    citekey = publication.citekey
+    columns = RecordColumns.Joined(publication)
   }
 }
 
@@ -79,7 +85,7 @@ public struct RecordImporter {
       let current = try reader.publication(num: existing.num)
     else {
       seen.insert(id)
-      try session.commitNewRecord(publication, id: id, payload: prepared.createPayload)
+      try session.commitNewRecord(prepared)
       summary.new += 1
       summary.operations += 1
       return

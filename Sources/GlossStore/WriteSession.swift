@@ -44,11 +44,12 @@ public final class WriteSession {
 
   /// Creates a record that the caller has just looked for in this session, by its id, DOI
   /// and PMID (`StoreReader.matchingRecord`), and not found: the creation then skips the
-  /// same lookups (two of the few statements each imported record costs).
+  /// same lookups (two of the few statements each imported record costs), and takes its
+  /// payload, citekey and columns as prepared on another thread.
   @discardableResult
-  public func commitNewRecord(_ publication: Publication, id: String, payload: String? = nil) throws -> Op {
-    applier.lookedUpAbsent = id
-    return try commit(.createRecord(publication), target: id, payload: payload)
+  public func commitNewRecord(_ prepared: PreparedPublication) throws -> Op {
+    applier.preparedAbsent = prepared
+    return try commit(.createRecord(prepared.publication), target: prepared.id, payload: prepared.createPayload)
   }
 
   /// Applies a peer's operation whose dependencies are all applied; advances this
