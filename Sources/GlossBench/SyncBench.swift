@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import GlossBundle
 import GlossCore
 import GlossStore
@@ -121,19 +122,31 @@ struct SyncBench {
     let workload = Workload(total: count + delta, seedText: workspace.seedText)
     var bytes: [UInt8] = []
     let encode = try Measure.time { bytes = try workload.bundle(1...count) }
-    let big = try freshStore("sync-big")
-    let importSeconds = try Measure.time {
-      _ = try big.importBundleBytes([("big.gloss", bytes)], trust: true)
-    }
+    // Imported by `gloss sync import`, as a person would: its own process, so that its
+    // peak memory is its own.
+    let bundleFile = workspace.folder + "/big.gloss"
+    try Data(bytes).write(to: URL(fileURLWithPath: bundleFile))
+    let bigPath = workspace.folder + "/sync-big.sqlite"
+    workspace.remove(bigPath)
+    try workspace.create(store: bigPath, person: "bob")
+    let imported = Measure.run([workspace.gloss, "sync", "import", "--trust", bundleFile, "--store", bigPath])
+    guard imported.status == 0 else { fatalError("gloss sync import failed with status \(imported.status)") }
+    let importSeconds = imported.seconds
+    let big = try Store(path: bigPath)
+    let floor = try plainInserts(workload.operations.prefix(count))
     var exported: [UInt8] = []
     let exportSeconds = try Measure.time { exported = try big.exportBundleBytes(peer: nil).0 }
     print(
       "  bundle: \(bytes.count.grouped) bytes, \((Double(bytes.count) / Double(count)).formatted(1)) bytes/operation (signed, compressed)"
     )
     print("  encode (in memory): \(Int(Double(count) / encode).grouped) operations/s")
+    let rate = Double(count) / importSeconds
     print(
-      "  import into a fresh store: \(Int(Double(count) / importSeconds).grouped) operations/s (\(importSeconds.formatted(1)) s)"
-    )
+      "  import into a fresh store (gloss sync import): \(Int(rate).grouped) operations/s "
+        + "(\(importSeconds.formatted(1)) s, peak \(imported.peakKilobytes / 1024) MiB; targets 100,000/s, 200 MiB)")
+    print(
+      "  plain SQLite INSERTs of the same rows into one table: \(Int(Double(count) / floor).grouped) rows/s; "
+        + "ratio \((rate / (Double(count) / floor)).formatted(2)) (target ≥ 0.3)")
     print(
       "  export from the store: \(Int(Double(count) / exportSeconds).grouped) operations/s, \(exported.count.grouped) bytes"
     )
@@ -159,6 +172,32 @@ struct SyncBench {
       "  \(delta.grouped) new operations into \(count.grouped): \((Measure.median(bigTimes) * 1000).formatted(1)) ms (median of 5)"
     )
     print("  ratio: \(ratio.formatted(2)) (target ≤ 2)")
+  }
+
+  /// Seconds to insert the operations' rows, as the store's log holds them, into a plain
+  /// table of a fresh database in one transaction: the floor for keeping them at all.
+  func plainInserts(_ operations: ArraySlice<Op>) throws -> Double {
+    let path = workspace.folder + "/plain.sqlite"
+    workspace.remove(path)
+    let queue = try DatabaseQueue(path: path)
+    defer { workspace.remove(path) }
+    return try Measure.time {
+      try queue.write { db in
+        try db.execute(
+          sql: """
+            CREATE TABLE operation (replica BLOB, counter INTEGER, hlc INTEGER, person TEXT, kind TEXT, target TEXT,
+              payload TEXT, supersedes TEXT, requires TEXT)
+            """)
+        let insert = try db.makeStatement(sql: "INSERT INTO operation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        for op in operations {
+          try insert.execute(arguments: [
+            op.dot.replica.hex, Int64(op.dot.counter), Int64(op.timestamp.packed), op.person, op.kind, op.target,
+            op.body.canonicalPayload, op.supersedes.map(\.description).joined(separator: " "),
+            op.requires.map(\.description).joined(separator: " "),
+          ])
+        }
+      }
+    }
   }
 
   /// A copy of a store file, so that every timed delta import starts from the same state.
