@@ -41,6 +41,7 @@ struct FolderWatch {
     defer { stop.restore() }
     let output = CommandContext.current.output
     output.line("watching \(SafeText.escaped(folder.path)) (Ctrl-C to stop)")
+    output.flush()
     try runPass()
     var buffer = [UInt8](repeating: 0, count: 64 * 1024)
     while !stop.requested {
@@ -68,12 +69,16 @@ struct FolderWatch {
       if relevant, !stop.requested { try runPass() }
     }
     output.line("stopped watching \(SafeText.escaped(folder.path))")
+    output.flush()
   }
 
   /// One sync pass, reported; a refused file is reported and the watch goes on.
   func runPass() throws {
     let pass = try folder.sync(trust: trust)
     SyncDirCommand.report(pass, store: folder.store, quietWhenIdle: true)
+    // Each change as it happens, in the REPL too (which otherwise prints a command's
+    // lines when it ends).
+    CommandContext.current.output.flush()
   }
 
   /// Reads every pending event; whether any was about a bundle file in the folder or the

@@ -24,9 +24,14 @@ public final class Output: @unchecked Sendable {
   }
 
   /// Sends what was printed on its way now: a long-running command (`sync dir --watch`)
-  /// reports as things happen, not when standard output's buffer fills.
+  /// reports as things happen, not when standard output's buffer fills, nor (in the REPL)
+  /// when the command ends: lines the REPL collected are printed too, unpaged.
   public func flush() {
-    if buffer == nil { fflush(nil) }
+    if let collected = buffer, !collected.isEmpty {
+      for line in collected { print(line) }
+      buffer = []
+    }
+    fflush(nil)
   }
 
   public func json(_ value: JSONValue) {

@@ -214,7 +214,6 @@ struct SyncDirCommand: ParsableCommand {
       output.line("removed \(pass.removed.joined(separator: ", ")) (merged into newer files)")
     }
     if !quietWhenIdle, pass.published.isEmpty { output.line("nothing new to publish") }
-    output.flush()
   }
 }
 
