@@ -16,10 +16,7 @@ struct FolderBench {
   let runs: Int
 
   func run() throws {
-    let folder = workspace.folder + "/folder-\(count)"
-    let shared = folder + "/shared"
-    try? FileManager.default.removeItem(atPath: folder)
-    try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+    let (folder, shared) = try Self.scratch(workspace.folder + "/folder-\(count)")
     // Made in place: a copied store file would take a new identity (it is a copy), and its
     // records would be another replica's, which it does not publish.
     let alice = folder + "/alice.sqlite"
@@ -87,10 +84,7 @@ struct FolderBench {
   /// A lab of a hundred replicas on the seed's 30 records, each having published a tag:
   /// one `sync dir` with nothing new, and one taking in a new tag, among their files.
   func hundredReplicas() throws {
-    let folder = workspace.folder + "/lab"
-    let shared = folder + "/shared"
-    try? FileManager.default.removeItem(atPath: folder)
-    try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+    let (folder, shared) = try Self.scratch(workspace.folder + "/lab")
     let seed = folder + "/seed.txt"
     try workspace.seedText.write(toFile: seed, atomically: true, encoding: .utf8)
     let stores = (0..<100).map { folder + "/replica-\($0).sqlite" }
@@ -148,6 +142,13 @@ struct FolderBench {
     print(
       "  sync dir --watch: a tag is in the folder \((Measure.median(latencies) * 1000).formatted(0)) ms after "
         + "gloss tag returns (median; max \((latencies.max()! * 1000).formatted(0)) ms; target ≤ 1,000 ms)")
+  }
+
+  /// An empty scratch folder for the stores, holding an empty shared folder.
+  static func scratch(_ folder: String) throws -> (folder: String, shared: String) {
+    try? FileManager.default.removeItem(atPath: folder)
+    try FileManager.default.createDirectory(atPath: folder + "/shared", withIntermediateDirectories: true)
+    return (folder, folder + "/shared")
   }
 
   func timed(_ argv: [String]) throws -> Double {

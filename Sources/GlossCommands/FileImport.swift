@@ -42,55 +42,35 @@ public enum FileImport {
           continue
         }
         var importer = RecordImporter(session: session)
-        if let library = libraries[index] {
-          let prefetch = started[index] ?? EntryPrefetch(library.batches)
-          started[index] = prefetch
-          var stored = 0
-          var firstSkipped: [ListingEntry] = []
-          try prefetch.drain { prepared in
-            switch prepared {
-            case .publication(let publication): try importer.add(publication)
-            case .skipped(let entry):
-              _ = try take(entry, into: &importer)
-              if firstSkipped.isEmpty { firstSkipped = [entry] }
-              return
-            }
-            stored += 1
-            done += 1
-            if done % 256 == 0 { progress(done, Double(bytesBefore + sizes[index]) / Double(totalBytes)) }
-          }
-          // Every entry of the file was skipped: the file is refused, and nothing is written.
-          if stored == 0 { try library.file.requireEntries(firstSkipped, as: formats[index]) }
-          bytesBefore += sizes[index]
-          results.append(importer.summary)
-          continue
-        }
-        let prefetch = EntryPrefetch(listing: CancerIndexListing(path: file))
+        let library = libraries[index]
+        let prefetch =
+          started[index] ?? library.map { EntryPrefetch($0.batches) }
+          ?? EntryPrefetch(listing: CancerIndexListing(path: file))
+        started[index] = prefetch
+        var stored = 0
+        var firstSkipped: [ListingEntry] = []
         try prefetch.drain { prepared in
           switch prepared {
           case .publication(let publication):
             try importer.add(publication)
+            stored += 1
             done += 1
-            if done % 256 == 0 { progress(done, Double(bytesBefore + prefetch.bytes) / Double(totalBytes)) }
-          case .skipped(let entry): _ = try take(entry, into: &importer)
+            if done % 256 == 0 {
+              // A library file was read whole before; a listing as it streams.
+              let read = library == nil ? prefetch.bytes : sizes[index]
+              progress(done, Double(bytesBefore + read) / Double(totalBytes))
+            }
+          case .skipped(let entry):
+            if case .skipped(let line, let reason) = entry { importer.skip(line: line, reason: reason) }
+            if firstSkipped.isEmpty { firstSkipped = [entry] }
           }
         }
+        // Every entry of a library file was skipped: the file is refused, and nothing is written.
+        if let library, stored == 0 { try library.file.requireEntries(firstSkipped, as: formats[index]) }
         bytesBefore += sizes[index]
         results.append(importer.summary)
       }
       return results
-    }
-  }
-
-  /// Stores a publication, or notes a skipped entry; true for a publication.
-  private static func take(_ entry: ListingEntry, into importer: inout RecordImporter) throws -> Bool {
-    switch entry {
-    case .publication(let publication, _):
-      try importer.add(publication)
-      return true
-    case .skipped(let line, let reason):
-      importer.skip(line: line, reason: reason)
-      return false
     }
   }
 }

@@ -27,16 +27,14 @@ struct FolderWatch {
 
   func run() throws {
     let events = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
-    guard events >= 0 else { throw StoreError("cannot watch \(folder.path): \(String(cString: strerror(errno)))") }
+    guard events >= 0 else { throw failure() }
     defer { close(events) }
     let storeFolder = (storePath as NSString).deletingLastPathComponent
     let storeName = (storePath as NSString).lastPathComponent
     let folderMask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO)
     guard inotify_add_watch(events, folder.path, folderMask) >= 0,
       inotify_add_watch(events, storeFolder.isEmpty ? "." : storeFolder, UInt32(IN_MODIFY) | folderMask) >= 0
-    else {
-      throw StoreError("cannot watch \(SafeText.escaped(folder.path)): \(String(cString: strerror(errno)))")
-    }
+    else { throw failure() }
     let stop = StopSignals()
     defer { stop.restore() }
     let output = CommandContext.current.output
@@ -53,7 +51,7 @@ struct FolderWatch {
       if stop.requested { break }
       if ready < 0 {
         if errno == EINTR { continue }
-        throw StoreError("cannot watch \(SafeText.escaped(folder.path)): \(String(cString: strerror(errno)))")
+        throw failure()
       }
       if ready == 0 {
         try runPass()
@@ -70,6 +68,11 @@ struct FolderWatch {
     }
     output.line("stopped watching \(SafeText.escaped(folder.path))")
     output.flush()
+  }
+
+  /// The error of the system call that just failed, naming the folder.
+  func failure() -> StoreError {
+    StoreError("cannot watch \(SafeText.escaped(folder.path)): \(String(cString: strerror(errno)))")
   }
 
   /// One sync pass, reported; a refused file is reported and the watch goes on.

@@ -238,19 +238,17 @@ struct OperationApplier {
     _ publication: Publication, id: String, operation: Op, seq: Int64, now: HLCTimestamp,
     prepared: PreparedPublication?
   ) throws {
-    let knownAbsent = prepared != nil
     // Derived once: it normalises the title, which is not free.
     let derivedKey = prepared?.citekey ?? publication.citekey
     let (record, isNew, placed) = try createOrJoinRecord(
-      publication, derivedKey: derivedKey, id: id, operation: operation, seq: seq,
-      columns: prepared?.columns, knownAbsent: knownAbsent)
+      publication, derivedKey: derivedKey, id: id, operation: operation, seq: seq, prepared: prepared)
     if !placed { try Citekeys(db: db).refresh(record: record.num) }
     if !publication.doi.isEmpty || !publication.pmid.isEmpty {
       let groups = RecordGroups(db: db)
       // A new record alone with its identifiers (the usual case) has no group to compute.
       let alone =
         try isNew
-        && (knownAbsent
+        && (prepared != nil
           || groups.identifierSharers(doi: publication.doi, pmid: publication.pmid, of: record.num).isEmpty)
       if !alone {
         try groups.refresh([record.num], now: now)
@@ -267,11 +265,12 @@ struct OperationApplier {
   /// The record, whether it is new, and whether its citekey is placed already.
   private mutating func createOrJoinRecord(
     _ publication: Publication, derivedKey: String, id: String, operation: Op, seq: Int64,
-    columns: RecordColumns.Joined?, knownAbsent: Bool
+    prepared: PreparedPublication?
   ) throws
     -> (RecordRef, isNew: Bool, placed: Bool)
   {
-    guard let existing = knownAbsent ? nil : try StoreReader(db: db).recordRef(id: id) else {
+    // A prepared creation was looked for just before, and not found.
+    guard let existing = prepared != nil ? nil : try StoreReader(db: db).recordRef(id: id) else {
       let shown =
         publication.pinnedCitekey.isEmpty
         ? try Citekeys(db: db).keyForNewRecord(wanting: derivedKey, created: operation.timestamp) : nil
@@ -281,7 +280,7 @@ struct OperationApplier {
             pages, pubmed, free_full_text, abstract, topics, sources, library, origin)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """)
-      let joined = columns ?? RecordColumns.Joined(publication)
+      let joined = prepared?.columns ?? RecordColumns.Joined(publication)
       try statement.execute(arguments: [
         id, shown ?? derivedKey, derivedKey, shown == nil ? "" : derivedKey, publication.title, joined.authors,
         publication.etAl, publication.journal, publication.year, publication.date, publication.volume,

@@ -186,16 +186,25 @@ public struct SharedFolder {
         default: break
         }
       }
-      let writer = SegmentWriter(db: db, identity: identity, local: local, created: created)
+      let writer = try SegmentWriter(db: db, identity: identity, local: local, created: created)
+      // The segment of the new operations alone, encoded to learn its size: usually the
+      // plan writes just that, and it is not encoded again.
+      var measured: SegmentWriter.Segment?
       let plan = try SegmentCompaction.plan(segments, counter: counter) { from, to in
-        try writer.encode(from: from, to: to).count
+        let segment = try writer.encode(from: from, to: to)
+        measured = segment
+        return segment.bytes.count
       }
       if let write = plan.write {
-        let bytes = try writer.encode(from: write.from, to: write.to)
-        let head = FolderFile.head(try Store.chain(db, replica: local.id, counter: write.to))
-        let name = FolderFile.segment(replica: local.id, from: write.from, to: write.to, head: head).name
-        try BundleFile.writeAtomically(bytes, to: file(name))
-        pass.published.append(Published(name: name, operations: Int(write.to - write.from + 1), bytes: bytes.count))
+        let segment =
+          try measured.flatMap { $0.from == write.from && $0.to == write.to ? $0 : nil }
+          ?? writer.encode(from: write.from, to: write.to)
+        let name = FolderFile.segment(
+          replica: local.id, from: write.from, to: write.to, head: FolderFile.head(segment.head)
+        ).name
+        try BundleFile.writeAtomically(segment.bytes, to: file(name))
+        pass.published.append(
+          Published(name: name, operations: Int(write.to - write.from + 1), bytes: segment.bytes.count))
       }
       for name in plan.remove where unlink(file(name)) == 0 { pass.removed.append(name) }
       // The statements this store signed for its person's other devices, and the one its
@@ -241,45 +250,46 @@ struct SegmentWriter {
   let identity: SigningIdentity
   let local: LocalReplica
   let created: UInt64
+  let replicaNum: Int64
+
+  /// An encoded segment, and the chain hash at its end that its name shows.
+  struct Segment {
+    let from: UInt64
+    let to: UInt64
+    let bytes: [UInt8]
+    let head: [UInt8]
+  }
+
+  init(db: Database, identity: SigningIdentity, local: LocalReplica, created: UInt64) throws {
+    self.db = db
+    self.identity = identity
+    self.local = local
+    self.created = created
+    replicaNum = try db.row(sql: "SELECT num FROM replica WHERE id = ?", arguments: [local.id.hex])![0]
+  }
 
   var sender: BundleSender { BundleSender(replica: local.id, person: local.person, publicKey: identity.publicKey) }
 
-  func encode(from: UInt64, to: UInt64) throws -> [UInt8] {
-    let num: Int64 = try db.row(sql: "SELECT num FROM replica WHERE id = ?", arguments: [local.id.hex])![0]
-    let head = try Store.chain(db, replicaNum: num, counter: to)
-    let signature = try identity.sign(ChainHash.signedMessage(replica: local.id, counter: to, head: head))
-    try db.exec(
-      sql: "INSERT OR REPLACE INTO chain_signature (replica, counter, head, signature) VALUES (?, ?, ?, ?)",
-      arguments: [local.id.hex, Int64(to), Data(head), Data(signature)])
+  func encode(from: UInt64, to: UInt64) throws -> Segment {
+    let (head, signature) = try Store.signOwnHead(
+      db, identity: identity, replica: local.id, replicaNum: replicaNum, counter: to)
     let range = BundleRange(
       replica: local.id, person: local.person, publicKey: identity.publicKey, from: from, to: to,
-      previous: from == 1 ? ChainHash.zero : try Store.chain(db, replicaNum: num, counter: from - 1), head: head,
-      signature: signature)
-    let operations = try db.rows(
-      sql: """
-        SELECT r.id AS replica, o.counter, o.hlc, o.person, o.kind, o.target, o.payload, o.supersedes, o.requires
-        FROM operation o JOIN replica r ON r.num = o.replica
-        WHERE o.replica = ? AND o.counter BETWEEN ? AND ? ORDER BY o.counter
-        """, arguments: [num, Int64(from), Int64(to)]
-    ).map(StoreReader.operation)
+      previous: from == 1 ? ChainHash.zero : try Store.chain(db, replicaNum: replicaNum, counter: from - 1),
+      head: head, signature: signature)
+    var operations: [Op] = []
+    try Store.eachOperation(db, replicaNum: replicaNum, from: from, to: to) { operations.append($0) }
     var clock = VectorClock()
     clock[local.id] = to
-    return try BundleFormat.encode(
+    let bytes = try BundleFormat.encode(
       sender: sender, signer: identity, clock: clock, prerequisites: VectorClock(), ranges: [range],
       operations: operations, created: created)
+    return Segment(from: from, to: to, bytes: bytes, head: head)
   }
 
   func encode(introductions: [Introduction]) throws -> [UInt8] {
     try BundleFormat.encode(
       sender: sender, signer: identity, clock: VectorClock(), prerequisites: VectorClock(), ranges: [],
       operations: [], introductions: introductions, created: created)
-  }
-}
-
-extension Store {
-  /// The chain hash of `replica`'s operation `counter`.
-  static func chain(_ db: Database, replica: ReplicaID, counter: UInt64) throws -> [UInt8] {
-    let num: Int64 = try db.row(sql: "SELECT num FROM replica WHERE id = ?", arguments: [replica.hex])![0]
-    return try chain(db, replicaNum: num, counter: counter)
   }
 }

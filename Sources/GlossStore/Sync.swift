@@ -144,11 +144,8 @@ extension Store {
         var publicKey: [UInt8]
         if replica == local.id {
           publicKey = identity.publicKey
-          let head = try Self.chain(db, replicaNum: num, counter: to)
-          signature = try identity.sign(ChainHash.signedMessage(replica: replica, counter: to, head: head))
-          try db.exec(
-            sql: "INSERT OR REPLACE INTO chain_signature (replica, counter, head, signature) VALUES (?, ?, ?, ?)",
-            arguments: [replica.hex, Int64(to), Data(head), Data(signature)])
+          signature = try Self.signOwnHead(db, identity: identity, replica: replica, replicaNum: num, counter: to)
+            .signature
         } else {
           // Only up to the latest head its own replica signed: a relay cannot vouch.
           guard let key = row["public_key"] as Data?,
@@ -168,14 +165,8 @@ extension Store {
           BundleRange(
             replica: replica, person: person, publicKey: publicKey, from: from, to: to, previous: previous, head: head,
             signature: signature))
-        for row in try db.rows(
-          sql: """
-            SELECT r.id AS replica, o.counter, o.hlc, o.person, o.kind, o.target, o.payload, o.supersedes, o.requires
-            FROM operation o JOIN replica r ON r.num = o.replica
-            WHERE o.replica = ? AND o.counter BETWEEN ? AND ? ORDER BY o.counter
-            """, arguments: [num, Int64(from), Int64(to)])
-        {
-          operations.append(try StoreReader.operation(row))
+        try Self.eachOperation(db, replicaNum: num, from: from, to: to) { operation in
+          operations.append(operation)
           if operations.count % 1_000 == 0 { progress(operations.count, Double(operations.count) / Double(lacking)) }
         }
       }
@@ -189,6 +180,34 @@ extension Store {
       return (bytes, operations.count, ranges)
     }
     return (bytes, BundleExport(operations: count, bytes: bytes.count, ranges: ranges, peer: peer))
+  }
+
+  /// Signs this store's own chain head at `counter`, and keeps the signature so that the
+  /// operations up to there can be relayed later under it.
+  static func signOwnHead(
+    _ db: Database, identity: SigningIdentity, replica: ReplicaID, replicaNum: Int64, counter: UInt64
+  ) throws -> (head: [UInt8], signature: [UInt8]) {
+    let head = try chain(db, replicaNum: replicaNum, counter: counter)
+    let signature = try identity.sign(ChainHash.signedMessage(replica: replica, counter: counter, head: head))
+    try db.exec(
+      sql: "INSERT OR REPLACE INTO chain_signature (replica, counter, head, signature) VALUES (?, ?, ?, ?)",
+      arguments: [replica.hex, Int64(counter), Data(head), Data(signature)])
+    return (head, signature)
+  }
+
+  /// A replica's operations `from…to`, in counter order.
+  static func eachOperation(
+    _ db: Database, replicaNum: Int64, from: UInt64, to: UInt64, _ body: (Op) throws -> Void
+  ) throws {
+    for row in try db.rows(
+      sql: """
+        SELECT r.id AS replica, o.counter, o.hlc, o.person, o.kind, o.target, o.payload, o.supersedes, o.requires
+        FROM operation o JOIN replica r ON r.num = o.replica
+        WHERE o.replica = ? AND o.counter BETWEEN ? AND ? ORDER BY o.counter
+        """, arguments: [replicaNum, Int64(from), Int64(to)])
+    {
+      try body(try StoreReader.operation(row))
+    }
   }
 
   static func chain(_ db: Database, replicaNum: Int64, counter: UInt64) throws -> [UInt8] {
