@@ -30,6 +30,8 @@ struct ByteReader {
   struct Malformed: Error {
     let offset: Int
     let reason: String
+    /// What to do, when it is not the usual "ask the sender to export it again".
+    var remedy: String? = nil
   }
 
   init(_ bytes: [UInt8]) { self.bytes = bytes }

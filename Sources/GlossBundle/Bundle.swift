@@ -49,6 +49,11 @@ public struct BundleSender: Sendable, Equatable {
 
 /// A bundle that passed every check of `BundleFormat.decode`: its header facts and its
 /// operations, in range order. (Not `Bundle`: Foundation has one.)
+///
+/// The operations stay in their compact encoding and are decoded again, one at a time,
+/// each time they are visited: a million of them take 40 MB encoded and gigabytes as
+/// values. Decoding is deterministic and the reader decoded every one of them to verify
+/// the chain, so visiting cannot fail.
 public struct VerifiedBundle: Sendable {
   public let sender: BundleSender
   /// Everything the sender had when it wrote the bundle.
@@ -56,25 +61,61 @@ public struct VerifiedBundle: Sendable {
   /// What the sender assumed the reader has: each range starts just after it.
   public let prerequisites: VectorClock
   public let ranges: [BundleRange]
-  public let operations: [Op]
-  /// The chain hash of each operation, as verified against its range's signature.
-  public let chains: [[UInt8]]
   /// Statements, each signed by its introducer, that a key speaks for a person.
   public let introductions: [Introduction]
   public let created: UInt64
+  /// The decompressed body, verified.
+  let body: [UInt8]
+  let textLimit: Int
 
-  public init(
-    sender: BundleSender, clock: VectorClock, prerequisites: VectorClock, ranges: [BundleRange], operations: [Op],
-    chains: [[UInt8]], introductions: [Introduction] = [], created: UInt64
+  init(
+    sender: BundleSender, clock: VectorClock, prerequisites: VectorClock, ranges: [BundleRange],
+    introductions: [Introduction], created: UInt64, body: [UInt8], textLimit: Int
   ) {
-    self.introductions = introductions
     self.sender = sender
     self.clock = clock
     self.prerequisites = prerequisites
     self.ranges = ranges
-    self.operations = operations
-    self.chains = chains
+    self.introductions = introductions
     self.created = created
+    self.body = body
+    self.textLimit = textLimit
+  }
+
+  /// How many operations the ranges hold.
+  public var operationCount: Int { ranges.reduce(0) { $0 + Int($1.count) } }
+
+  /// Visits each operation in range order with its place in its replica's chain, which
+  /// the ranges' signatures vouch for.
+  public func forEachOperation(_ visit: (Op, ChainLink) throws -> Void) rethrows {
+    var decoder: OperationDecoder
+    do {
+      decoder = try OperationDecoder(body, ranges: ranges, textLimit: textLimit)
+    } catch {
+      preconditionFailure("a verified body no longer decodes: \(error.reason)")
+    }
+    for range in ranges {
+      var previous = range.previous
+      for _ in range.from...range.to {
+        let op: Op
+        do {
+          op = try decoder.next()!
+        } catch {
+          preconditionFailure("a verified body no longer decodes: \(error.reason)")
+        }
+        let chain = ChainHash.next(previous, op)
+        try visit(op, ChainLink(previous: previous, chain: chain))
+        previous = chain
+      }
+    }
+  }
+
+  /// Every operation at once, for small bundles and tests.
+  public var operations: [Op] {
+    var all: [Op] = []
+    all.reserveCapacity(operationCount)
+    forEachOperation { op, _ in all.append(op) }
+    return all
   }
 }
 

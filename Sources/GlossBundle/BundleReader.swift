@@ -18,10 +18,16 @@ struct BundleReader {
   func read() throws(BundleError) -> VerifiedBundle {
     let framing = try readFraming()
     let header = try readHeader(framing)
-    let (operations, chains) = try readBody(framing, header)
+    let body = try readBody(framing, header)
     return VerifiedBundle(
       sender: header.sender, clock: header.clock, prerequisites: header.prerequisites, ranges: header.ranges,
-      operations: operations, chains: chains, introductions: header.introductions, created: header.created)
+      introductions: header.introductions, created: header.created, body: body,
+      textLimit: textLimit(framing))
+  }
+
+  /// How much text the operations may refer to in all (`OperationDecoder`).
+  func textLimit(_ framing: Framing) -> Int {
+    BundleLimits.maximumRawBytes(bodyBytes: framing.bodyEnd - framing.headerEnd)
   }
 
   /// Where the parts of the file are, once its length, checksum and signature check out.
@@ -183,34 +189,52 @@ struct BundleReader {
       operations: Int(count), rawBytes: Int(rawBytes), created: UInt64(created))
   }
 
-  func readBody(_ framing: Framing, _ header: Header) throws(BundleError) -> ([Op], [[UInt8]]) {
+  /// The decompressed body, once every operation in it decoded and every range's chain
+  /// led to the head its key signed. The operations themselves are not kept.
+  func readBody(_ framing: Framing, _ header: Header) throws(BundleError) -> [UInt8] {
     let raw: [UInt8]
     do {
       raw = try Deflate.decompress(bytes[framing.headerEnd..<framing.bodyEnd], expectedSize: header.rawBytes)
     } catch {
       throw fail(framing.headerEnd, "has a body that does not decompress (\(error))")
     }
-    let operations: [Op]
-    do {
-      operations = try OperationCodec.decode(
-        raw, ranges: header.ranges,
-        textLimit: BundleLimits.maximumRawBytes(bodyBytes: framing.bodyEnd - framing.headerEnd))
-    } catch {
-      throw fail(
-        framing.headerEnd,
-        "has a malformed body at byte \(error.offset) of the decompressed operations: \(error.reason)")
+    func malformed(_ error: ByteReader.Malformed) -> BundleError {
+      let problem = "has a malformed body at byte \(error.offset) of the decompressed operations: \(error.reason)"
+      return error.remedy.map { fail(framing.headerEnd, problem, $0) } ?? fail(framing.headerEnd, problem)
     }
-    var chains: [[UInt8]] = []
-    chains.reserveCapacity(operations.count)
-    var index = 0
-    for range in header.ranges {
-      var chain = range.previous
-      for _ in range.from...range.to {
-        chain = ChainHash.next(chain, operations[index])
-        chains.append(chain)
-        index += 1
+    var decoder: OperationDecoder
+    do {
+      decoder = try OperationDecoder(raw, ranges: header.ranges, textLimit: textLimit(framing))
+    } catch {
+      throw malformed(error)
+    }
+    var heads: [[UInt8]] = []
+    heads.reserveCapacity(header.ranges.count)
+    do throws(ByteReader.Malformed) {
+      for range in header.ranges {
+        var chain = range.previous
+        for _ in range.from...range.to {
+          let start = decoder.offset
+          let op = try decoder.next()!
+          let text = op.json.canonical
+          guard !JSONValue.holdsNUL(canonical: text) else {
+            throw ByteReader.Malformed(
+              offset: start,
+              reason:
+                "operation \(op.dot.counter) of \(SafeText.escaped(op.person)) (\(op.kind)) holds the character U+0000, which no string may hold (MERGE.md §1)"
+            )
+          }
+          chain = ChainHash.next(chain, canonical: text)
+        }
+        heads.append(chain)
       }
-      guard chain == range.head,
+      // Past the last range: checks that the body ends there.
+      _ = try decoder.next()
+    } catch {
+      throw malformed(error)
+    }
+    for (range, head) in zip(header.ranges, heads) {
+      guard head == range.head,
         Signature.isValid(
           range.signature, of: ChainHash.signedMessage(replica: range.replica, counter: range.to, head: range.head),
           publicKey: range.publicKey)
@@ -221,7 +245,7 @@ struct BundleReader {
           "do not trust this file: someone changed or forged those operations")
       }
     }
-    return (operations, chains)
+    return raw
   }
 
   static func senderOf(_ header: JSONValue) -> BundleSender? {

@@ -27,3 +27,14 @@ public enum ChainHash {
       + head
   }
 }
+
+/// An operation's place in its replica's hash chain, as a verified bundle gives it.
+public struct ChainLink: Sendable, Equatable {
+  public let previous: [UInt8]
+  public let chain: [UInt8]
+
+  public init(previous: [UInt8], chain: [UInt8]) {
+    self.previous = previous
+    self.chain = chain
+  }
+}

@@ -17,6 +17,33 @@ public indirect enum JSONValue: Hashable, Sendable {
     return out
   }
 
+  /// Whether canonical JSON text holds a string with U+0000 in it: an escape `\u0000`
+  /// that is not itself an escaped backslash followed by `u0000`. No string in an
+  /// operation may hold U+0000 (`Protocol/MERGE.md` §1): SQLite's C interface, and so the
+  /// store, ends text at it, which would cut a value short without a word.
+  public static func holdsNUL(canonical text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { bytes in
+      let backslash = UInt8(ascii: "\\")
+      guard bytes.contains(backslash) else { return false }
+      var index = 0
+      while index < bytes.count {
+        guard bytes[index] == backslash else {
+          index += 1
+          continue
+        }
+        // An escape: `\uXXXX` or a two-byte one (`\\` among them), skipped whole.
+        if index + 5 < bytes.count, bytes[index + 1] == UInt8(ascii: "u"),
+          bytes[(index + 2)...(index + 5)].allSatisfy({ $0 == UInt8(ascii: "0") })
+        {
+          return true
+        }
+        index += 2
+      }
+      return false
+    }
+  }
+
   /// The canonical form laid out for a person: two-space indentation, one member per
   /// line, keys in the same order. Empty arrays and objects stay on one line.
   public var indented: String {

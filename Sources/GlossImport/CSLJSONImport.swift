@@ -33,6 +33,10 @@ public enum CSLJSONImport {
         guard let publication = publication(object, source: source) else {
           return .skipped(line: line, reason: "item \(index + 1) has no title, author, date or identifier")
         }
+        guard !JSONValue.holdsNUL(canonical: OperationBody.createRecord(publication).canonicalPayload) else {
+          return .skipped(
+            line: line, reason: "item \(index + 1) holds the character U+0000, which Gloss does not store; remove it")
+        }
         return .publication(publication, line: line)
       }, nil
     )

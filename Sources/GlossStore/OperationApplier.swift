@@ -54,7 +54,8 @@ struct OperationApplier {
   func logRow(of dot: Dot) throws -> Int64? {
     guard let num = replicaNums[dot.replica] else { return nil }
     return try Int64.fetchOne(
-      db, sql: "SELECT seq FROM operation WHERE replica = ? AND counter = ?", arguments: [num, Int64(dot.counter)])
+      db.cachedStatement(sql: "SELECT seq FROM operation WHERE replica = ? AND counter = ?"),
+      arguments: [num, Int64(dot.counter)])
   }
 
   /// The local rows of the applied operations among `dots`.
@@ -86,6 +87,13 @@ struct OperationApplier {
     let head = try chainHead(operation.dot.replica)
     assert(payload == nil || payload == operation.body.canonicalPayload, "a prepared payload that is not the body's")
     let payload = payload ?? operation.body.canonicalPayload
+    guard !JSONValue.holdsNUL(canonical: payload), !operation.target.utf8.contains(0),
+      !operation.person.utf8.contains(0)
+    else {
+      throw StoreError(
+        "operation \(operation.dot.short) (\(operation.kind)) holds the character U+0000, which no value may hold; "
+          + "remove it from the input")
+    }
     let chain: [UInt8]
     if let verified {
       guard verified.previous == head else {
@@ -315,7 +323,9 @@ struct OperationApplier {
   }
 
   private mutating func writeNote(_ operation: Op, seq: Int64, content: NoteContent) throws {
-    guard let note = try Int64.fetchOne(db, sql: "SELECT num FROM note WHERE id = ?", arguments: [operation.target])
+    guard
+      let note = try Int64.fetchOne(
+        db.cachedStatement(sql: "SELECT num FROM note WHERE id = ?"), arguments: [operation.target])
     else { throw StoreError("operation targets note \(operation.target), which this store does not have") }
     let registers = NoteRegisters(db: db)
     var register = try registers.load(note: note)
@@ -323,17 +333,6 @@ struct OperationApplier {
     register.write(entry(operation, content), superseding: operation.supersedes)
     if !wasConflicted && NoteState(register.register).isConflict { conflictsCreated += 1 }
     try registers.store(register, note: note, newSeq: (operation.dot, seq))
-  }
-}
-
-/// An operation's place in its replica's hash chain, as a verified bundle gives it.
-public struct ChainLink: Sendable, Equatable {
-  public let previous: [UInt8]
-  public let chain: [UInt8]
-
-  public init(previous: [UInt8], chain: [UInt8]) {
-    self.previous = previous
-    self.chain = chain
   }
 }
 

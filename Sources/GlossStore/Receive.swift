@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GlossBundle
 import GlossCore
 
 /// What receiving a batch of peers' operations did.
@@ -16,101 +17,11 @@ public struct ReceiveSummary: Sendable, Equatable {
 }
 
 extension WriteSession {
-  /// Applies peers' operations in any order, any number of times: an operation already in
-  /// the log is counted as known; one whose dependencies are missing waits in `pending`
-  /// and is applied, by this call or a later one, as soon as they arrive.
-  ///
-  /// `links`, from a verified bundle, gives each operation's place in its hash chain; an
-  /// operation that does not continue this store's chain of its replica is refused.
-  /// `progress` is told how many operations were applied so far, every thousand.
-  public func receive(
-    _ operations: [Op], links: [Dot: ChainLink] = [:], progress: (Int) -> Void = { _ in }
-  ) throws -> ReceiveSummary {
-    var summary = ReceiveSummary()
-    let conflictsBefore = applier.conflictsCreated
-    var waiting: [Dot: Op] = [:]
-    var expected = links
-    for row in try db.rows(sql: "SELECT operation, chain FROM pending") {
-      let op = try Op(json: try JSONValue(parsing: row[0]))
-      waiting[op.dot] = op
-      let link = [UInt8](row[1] as Data)
-      if link.count == 64 { expected[op.dot] = ChainLink(previous: Array(link[..<32]), chain: Array(link[32...])) }
-    }
-    let pendingBefore = Set(waiting.keys)
-    var persons: [ReplicaID: String?] = [:]
-    for op in operations {
-      if clock.contains(op.dot) || waiting[op.dot] != nil {
-        summary.known += 1
-        continue
-      }
-      try checkPerson(op, known: &persons)
-      waiting[op.dot] = op
-    }
-    // Kahn's algorithm over the dependency graph: apply what is ready, then whatever
-    // that unblocks.
-    var blockers: [Dot: Int] = [:]
-    var dependents: [Dot: [Dot]] = [:]
-    var ready: [Dot] = []
-    for (dot, op) in waiting {
-      let missing = op.dependencies.filter { !clock.contains($0) }
-      blockers[dot] = missing.count
-      for dependency in missing { dependents[dependency, default: []].append(dot) }
-      if missing.isEmpty { ready.append(dot) }
-    }
-    ready.sort()
-    var appliedPending = 0
-    while let dot = ready.popLast() {
-      guard let op = waiting.removeValue(forKey: dot) else { continue }
-      try applyRemote(op, verified: expected[dot])
-      if pendingBefore.contains(dot) { appliedPending += 1 } else { summary.new += 1 }
-      if (summary.new + appliedPending) % 1_000 == 0 { progress(summary.new + appliedPending) }
-      for dependent in dependents[dot] ?? [] {
-        blockers[dependent]! -= 1
-        if blockers[dependent] == 0 { ready.append(dependent) }
-      }
-    }
-    summary.new += appliedPending
-    try db.exec(sql: "DELETE FROM pending")
-    let insert = try db.cachedStatement(
-      sql: "INSERT INTO pending (replica, counter, operation, chain) VALUES (?, ?, ?, ?)")
-    for op in waiting.values.sorted(by: { $0.dot < $1.dot }) {
-      try insert.execute(arguments: [
-        op.dot.replica.hex, Int64(op.dot.counter), op.json.canonical,
-        Data(expected[op.dot].map { $0.previous + $0.chain } ?? []),
-      ])
-    }
-    summary.pending = waiting.count
-    summary.missing = Self.missingRanges(waiting.values, clock: clock)
-    summary.conflictsCreated = applier.conflictsCreated - conflictsBefore
-    return summary
-  }
-
-  /// A replica's person never changes, so an operation claiming another person for a
-  /// known replica is refused rather than allowed to write someone else's status.
-  /// `known` remembers each replica's person (nil: not in the store yet) for the batch.
-  private func checkPerson(_ op: Op, known: inout [ReplicaID: String?]) throws {
-    if known[op.dot.replica] == nil {
-      known[op.dot.replica] = .some(
-        try db.row(sql: "SELECT person FROM replica WHERE id = ?", arguments: [op.dot.replica.hex])?[0])
-    }
-    if let person = known[op.dot.replica]!, person != op.person {
-      throw StoreError(
-        "operation \(op.dot.short) claims person '\(op.person)' but replica \(op.dot.replica.short) belongs to '\(person)'"
-      )
-    }
-  }
-
-  static func missingRanges(_ waiting: some Collection<Op>, clock: VectorClock) -> [ReplicaID: ClosedRange<UInt64>] {
-    let present = Set(waiting.map(\.dot))
-    var missing: [ReplicaID: ClosedRange<UInt64>] = [:]
-    for op in waiting {
-      for dependency in op.dependencies where !clock.contains(dependency) && !present.contains(dependency) {
-        let low = clock[dependency.replica] + 1
-        let existing = missing[dependency.replica]
-        missing[dependency.replica] = low...max(dependency.counter, existing?.upperBound ?? 0)
-      }
-    }
-    return missing
+  /// Applies peers' operations in any order, any number of times (`IncomingOperations`).
+  public func receive(_ operations: [Op]) throws -> ReceiveSummary {
+    var incoming = try IncomingOperations(session: self)
+    for op in operations { try incoming.add(op) }
+    return try incoming.finish()
   }
 
   /// Operations this store has that `peer` (a vector clock) lacks, in log order.
@@ -138,4 +49,117 @@ extension StoreReader {
   }
 
   public func pendingCount() throws -> Int { try Int.fetchOne(db, sql: "SELECT count(*) FROM pending") ?? 0 }
+}
+
+/// Peers' operations as they arrive, in any order, any number of times: an operation
+/// already in the log is counted as known; one whose dependencies are missing waits, and
+/// is applied as soon as they arrive, by this batch or (through the `pending` table) a
+/// later one. Everything else is applied on arrival, so a bundle in causal order (every
+/// bundle a store writes) streams through with nothing held back.
+///
+/// An operation that comes with its verified `ChainLink` must continue this store's chain
+/// of its replica, or it is refused.
+struct IncomingOperations {
+  private let session: WriteSession
+  private var summary = ReceiveSummary()
+  private let conflictsBefore: Int
+  private var waiting: [Dot: Op] = [:]
+  private var links: [Dot: ChainLink] = [:]
+  /// For each waiting operation, how many of its dependencies are not applied yet.
+  private var blockers: [Dot: Int] = [:]
+  private var dependents: [Dot: [Dot]] = [:]
+  /// Each replica's person (nil: not in the store yet), looked up once per batch.
+  private var persons: [ReplicaID: String?] = [:]
+
+  /// Takes up the operations an earlier batch left waiting.
+  init(session: WriteSession) throws {
+    self.session = session
+    conflictsBefore = session.applier.conflictsCreated
+    for row in try session.db.rows(sql: "SELECT operation, chain FROM pending") {
+      let op = try Op(json: try JSONValue(parsing: row[0]))
+      let link = [UInt8](row[1] as Data)
+      try admit(
+        op, link: link.count == 64 ? ChainLink(previous: Array(link[..<32]), chain: Array(link[32...])) : nil)
+    }
+    try session.db.exec(sql: "DELETE FROM pending")
+  }
+
+  /// How many operations this batch applied so far.
+  var applied: Int { summary.new }
+
+  mutating func add(_ op: Op, link: ChainLink? = nil) throws {
+    if session.clock.contains(op.dot) || waiting[op.dot] != nil {
+      summary.known += 1
+      return
+    }
+    try checkPerson(op)
+    try admit(op, link: link)
+  }
+
+  /// Applies the operation if everything it depends on is applied, or makes it wait.
+  private mutating func admit(_ op: Op, link: ChainLink?) throws {
+    let missing = op.dependencies.filter { !session.clock.contains($0) }
+    guard missing.isEmpty else {
+      waiting[op.dot] = op
+      links[op.dot] = link
+      blockers[op.dot] = missing.count
+      for dependency in missing { dependents[dependency, default: []].append(op.dot) }
+      return
+    }
+    var ready = [(op, link)]
+    while let (next, link) = ready.popLast() {
+      try session.applyRemote(next, verified: link)
+      summary.new += 1
+      for dependent in dependents.removeValue(forKey: next.dot) ?? [] {
+        blockers[dependent]! -= 1
+        if blockers[dependent] == 0 {
+          blockers[dependent] = nil
+          ready.append((waiting.removeValue(forKey: dependent)!, links.removeValue(forKey: dependent)))
+        }
+      }
+    }
+  }
+
+  /// A replica's person never changes, so an operation claiming another person for a
+  /// known replica is refused rather than allowed to write someone else's status.
+  private mutating func checkPerson(_ op: Op) throws {
+    if persons[op.dot.replica] == nil {
+      persons[op.dot.replica] = .some(
+        try session.db.row(sql: "SELECT person FROM replica WHERE id = ?", arguments: [op.dot.replica.hex])?[0])
+    }
+    if let person = persons[op.dot.replica]!, person != op.person {
+      throw StoreError(
+        "operation \(op.dot.short) claims person '\(op.person)' but replica \(op.dot.replica.short) belongs to '\(person)'"
+      )
+    }
+  }
+
+  /// Keeps what still waits in the `pending` table for a later batch.
+  consuming func finish() throws -> ReceiveSummary {
+    let insert = try session.db.cachedStatement(
+      sql: "INSERT INTO pending (replica, counter, operation, chain) VALUES (?, ?, ?, ?)")
+    for op in waiting.values.sorted(by: { $0.dot < $1.dot }) {
+      try insert.execute(arguments: [
+        op.dot.replica.hex, Int64(op.dot.counter), op.json.canonical,
+        Data(links[op.dot].map { $0.previous + $0.chain } ?? []),
+      ])
+    }
+    summary.pending = waiting.count
+    summary.missing = Self.missingRanges(waiting.values, clock: session.clock)
+    summary.conflictsCreated = session.applier.conflictsCreated - conflictsBefore
+    return summary
+  }
+
+  static func missingRanges(_ waiting: some Collection<Op>, clock: VectorClock) -> [ReplicaID: ClosedRange<UInt64>] {
+    let present = Set(waiting.map(\.dot))
+    var missing: [ReplicaID: ClosedRange<UInt64>] = [:]
+    for op in waiting {
+      for dependency in op.dependencies where !clock.contains(dependency) && !present.contains(dependency) {
+        let low = clock[dependency.replica] + 1
+        let existing = missing[dependency.replica]
+        missing[dependency.replica] = low...max(dependency.counter, existing?.upperBound ?? 0)
+      }
+    }
+    return missing
+  }
 }

@@ -86,6 +86,9 @@ public enum Schema {
           CREATE INDEX tag_entry_op ON tag_entry(op);
           """)
     }
+    migrator.registerMigration("v9-lossless-lists") { db in
+      try LosslessListsMigration.run(db)
+    }
     return migrator
   }
 
@@ -99,12 +102,9 @@ public enum Schema {
     ) WITHOUT ROWID;
     """
 
-  /// Abstract sections are stored as `label U+001F text`, joined by U+001E, and authors
-  /// joined by U+001F: plain text that FTS5's tokenizer splits at the separators, so the
-  /// search index reads the record table directly with no JSON noise in it.
-  static let unitSeparator: Character = "\u{1F}"
-  static let recordSeparator: Character = "\u{1E}"
-
+  /// `authors`, `abstract`, `topics` and `sources` hold lists in `RecordColumns`' lossless
+  /// encoding: plain text that FTS5's tokenizer splits at the separators, so the search
+  /// index reads the record table directly with no JSON noise in it.
   public static let recordTable = """
     CREATE TABLE record (
       num INTEGER PRIMARY KEY,

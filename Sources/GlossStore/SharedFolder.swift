@@ -100,7 +100,7 @@ public struct SharedFolder {
       }
     }
     // Key statements first: a file's new device may be vouched for by another's.
-    verified.sort { ($0.bundle.operations.isEmpty ? 0 : 1) < ($1.bundle.operations.isEmpty ? 0 : 1) }
+    verified.sort { ($0.bundle.operationCount == 0 ? 0 : 1) < ($1.bundle.operationCount == 0 ? 0 : 1) }
     guard !verified.isEmpty else { return }
     if let all = try? store.importVerified(verified, trust: trust) {
       pass.imported += all

@@ -45,7 +45,7 @@ public final class Store: Sendable {
       // Cache pages are allocated as used, so a small store pays nothing. A 50,000-entry
       // import touches about 200 MB of B-tree and FTS pages; with SQLite's default 2 MB
       // cache it reread most of them from the file (a fifth of the import's time).
-      try db.execute(sql: "PRAGMA cache_size = -262144")
+      try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKilobytes)")
       // Takes effect only when the store is created. A record and its creation are each a
       // few kilobytes (abstracts): 16 KiB pages write a large import in a quarter of the
       // system calls, and leave fewer records spilling onto overflow pages.
@@ -197,6 +197,14 @@ public final class Store: Sendable {
       throw StoreError.cancelledWrite
     }
   }
+
+  /// SQLite's page cache, in KiB, for imports of records (see `init`).
+  static let cacheKilobytes = 262_144
+  /// The cache while a bundle applies. Applying a peer's operations appends to the log and
+  /// touches a few registers per operation: its working set is the tail of a few B-trees,
+  /// which a quarter of the cache holds as well (a million operations import no slower),
+  /// and an import of any size then stays within a bounded footprint.
+  static let bundleCacheKilobytes = 65_536
 
   /// A write-ahead log past this size is checkpointed and truncated after the write.
   static let largeLogBytes = 16 << 20

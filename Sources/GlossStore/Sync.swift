@@ -244,7 +244,7 @@ extension Store {
       let waiting = try reader.db.rows(sql: "SELECT operation FROM pending").map {
         try Op(json: try JSONValue(parsing: $0[0]))
       }
-      return (statuses, waiting.count, WriteSession.missingRanges(waiting, clock: ours))
+      return (statuses, waiting.count, IncomingOperations.missingRanges(waiting, clock: ours))
     }
   }
 

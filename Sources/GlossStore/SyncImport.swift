@@ -11,9 +11,13 @@ extension Store {
   public func importBundles(
     _ paths: [String], trust: Bool, followLinks: Bool = true, progress: (Int, Double) -> Void = { _, _ in }
   ) throws -> [BundleImport] {
-    var files: [(String, [UInt8])] = []
-    for path in paths { files.append((path, try BundleFile.read(path, followLinks: followLinks))) }
-    return try importBundleBytes(files, trust: trust, progress: progress)
+    // Each file's bytes are let go once decoded: only its decompressed body is kept.
+    var bundles: [(String, VerifiedBundle)] = []
+    for path in paths {
+      let name = SafeText.escaped(path)
+      bundles.append((name, try BundleFormat.decode(try BundleFile.read(path, followLinks: followLinks), file: name)))
+    }
+    return try importVerified(bundles, trust: trust, progress: progress)
   }
 
   /// Imports bundles given as (name, bytes): all verified first, then one transaction.
@@ -34,8 +38,10 @@ extension Store {
   public func importVerified(
     _ bundles: [(name: String, bundle: VerifiedBundle)], trust: Bool, progress: (Int, Double) -> Void = { _, _ in }
   ) throws -> [BundleImport] {
-    let total = max(1, bundles.reduce(0) { $0 + $1.bundle.operations.count })
+    let total = max(1, bundles.reduce(0) { $0 + $1.bundle.operationCount })
     return try write { session in
+      try session.db.exec(sql: "PRAGMA cache_size = -\(Self.bundleCacheKilobytes)")
+      defer { try? session.db.exec(sql: "PRAGMA cache_size = -\(Self.cacheKilobytes)") }
       var results: [BundleImport] = []
       var before = 0
       for (path, bundle) in bundles {
@@ -43,7 +49,7 @@ extension Store {
           db: session.db, local: local, ownKey: try Self.existingSigningKey(session.db)?.publicKey,
           carried: bundle.introductions)
         let ownNewDevices = try Self.checkKeys(bundle, file: path, trust: trust, keys: keys)
-        try Self.checkHistory(bundle, file: path, session: session)
+        let checks = try Self.historyChecks(bundle, file: path, session: session)
         try Self.remember(bundle, db: session.db)
         if !ownNewDevices.isEmpty {
           // This person trusted their own new device here by fingerprint: vouch for it, so
@@ -53,10 +59,20 @@ extension Store {
             try PersonKeys.store(try Introduction.make(person: local.person, key: key, by: identity), db: session.db)
           }
         }
-        let summary = try session.receive(bundle.operations, links: Self.links(bundle)) { done in
-          progress(before + done, Double(before + done) / Double(total))
+        var incoming = try IncomingOperations(session: session)
+        var reported = 0
+        try bundle.forEachOperation { op, link in
+          if let check = checks[op.dot], check.ours != link.chain {
+            throw Self.rewrite(check.range, at: op.dot.counter, file: path)
+          }
+          try incoming.add(op, link: link)
+          if incoming.applied >= reported + 1_000 {
+            reported = incoming.applied
+            progress(before + reported, Double(before + reported) / Double(total))
+          }
         }
-        before += bundle.operations.count
+        let summary = try incoming.finish()
+        before += bundle.operationCount
         // Clocks only grow: a shared folder's file names only its writer's own counter.
         let stored: String? = try session.db.row(
           sql: "SELECT last_clock FROM replica WHERE id = ?", arguments: [bundle.sender.replica.hex])?[0]
@@ -165,12 +181,16 @@ extension Store {
   }
 
   /// A range must continue this store's chain of its replica: an operation this store
-  /// already has must be the very same operation.
-  static func checkHistory(_ bundle: VerifiedBundle, file: String, session: WriteSession) throws {
+  /// already has must be the very same operation. Comparing the chain hash at the last
+  /// operation the store has of each range compares everything before it. Where that is
+  /// the operation before the range, it is compared here; otherwise the returned chain,
+  /// this store's, is compared when the bundle's operation at that dot is decoded.
+  static func historyChecks(_ bundle: VerifiedBundle, file: String, session: WriteSession) throws
+    -> [Dot: (ours: [UInt8], range: BundleRange)]
+  {
     let clock = session.clock
-    var index = 0
+    var checks: [Dot: (ours: [UInt8], range: BundleRange)] = [:]
     for range in bundle.ranges {
-      defer { index += Int(range.count) }
       let have = clock[range.replica]
       guard have >= range.from - 1, have > 0,
         let num: Int64 = try session.db.row(
@@ -178,31 +198,21 @@ extension Store {
       else { continue }
       let last = min(have, range.to)
       let ours = try chain(session.db, replicaNum: num, counter: last)
-      let theirs = last < range.from ? range.previous : bundle.chains[index + Int(last - range.from)]
-      guard ours == theirs else {
-        throw BundleError(
-          file: file,
-          problem:
-            "rewrites the history of \(SafeText.escaped(range.person)) (\(range.replica.short)) up to operation \(last): it differs from what this store has",
-          remedy: "do not trust this file")
+      if last < range.from {
+        guard ours == range.previous else { throw rewrite(range, at: last, file: file) }
+      } else {
+        checks[Dot(replica: range.replica, counter: last)] = (ours, range)
       }
     }
+    return checks
   }
 
-  /// Each operation's chain hash and its predecessor's, from the verified ranges.
-  static func links(_ bundle: VerifiedBundle) -> [Dot: ChainLink] {
-    var links: [Dot: ChainLink] = [:]
-    links.reserveCapacity(bundle.operations.count)
-    var index = 0
-    for range in bundle.ranges {
-      var previous = range.previous
-      for _ in range.from...range.to {
-        links[bundle.operations[index].dot] = ChainLink(previous: previous, chain: bundle.chains[index])
-        previous = bundle.chains[index]
-        index += 1
-      }
-    }
-    return links
+  static func rewrite(_ range: BundleRange, at counter: UInt64, file: String) -> BundleError {
+    BundleError(
+      file: file,
+      problem:
+        "rewrites the history of \(SafeText.escaped(range.person)) (\(range.replica.short)) up to operation \(counter): it differs from what this store has",
+      remedy: "do not trust this file")
   }
 
   /// Records the keys, signed chain heads and introductions the bundle vouches for.

@@ -1,4 +1,5 @@
 import GRDB
+import GlossBundle
 import GlossCore
 
 /// One write transaction. Local operations are stamped here with this replica's next dot

@@ -100,7 +100,11 @@ struct SampleBundle {
     #expect(bundle.operations == sample.operations)
     #expect(bundle.ranges == sample.ranges)
     #expect(bundle.sender.person == "alice")
-    #expect(bundle.chains.last == sample.ranges[0].head)
+    var links: [ChainLink] = []
+    bundle.forEachOperation { _, link in links.append(link) }
+    #expect(links.first?.previous == ChainHash.zero)
+    #expect(zip(links, links.dropFirst()).allSatisfy { $0.chain == $1.previous }, "each link continues the last")
+    #expect(links.last?.chain == sample.ranges[0].head)
     #expect(Set(sample.operations.map(\.kind)) == Set(OperationBody.kinds))
   }
 
@@ -145,7 +149,7 @@ struct SampleBundle {
       _ = try BundleFormat.decode(bytes, file: "future.gloss")
       Issue.record("accepted")
     } catch {
-      #expect(error.problem.contains("version 3.0, which this Gloss cannot read"))
+      #expect(error.problem.contains("version 3.\(BundleFormat.minor), which this Gloss cannot read"))
     }
   }
 
@@ -156,7 +160,7 @@ struct SampleBundle {
       _ = try BundleFormat.decode(bytes, file: "old.gloss")
       Issue.record("accepted")
     } catch {
-      #expect(error.problem.contains("version 1.0, written by an older Gloss"))
+      #expect(error.problem.contains("version 1.\(BundleFormat.minor), written by an older Gloss"))
       #expect(error.remedy.contains("ask the sender to update"))
     }
   }

@@ -6,43 +6,6 @@ import Testing
   static let vectors = GlossProcess.repository.appendingPathComponent("Protocol/vectors").path
   static func vector(_ name: String) -> String { vectors + "/" + name }
 
-  @Test(arguments: [
-    ["01-alice.gloss", "02-bob.gloss", "03-alice.gloss"],
-    ["03-alice.gloss", "02-bob.gloss", "01-alice.gloss"],
-    ["02-bob.gloss", "01-alice.gloss", "03-alice.gloss", "01-alice.gloss"],
-  ])
-  func vectorsReplayToTheExpectedDumpInAnyOrder(order: [String]) throws {
-    let gloss = GlossProcess(person: "verifier")
-    for name in order {
-      #expect(try gloss.run("sync", "import", "--trust", Self.vector(name)).status == 0)
-    }
-    let expected = try String(contentsOfFile: Self.vector("03-expected-dump.json"), encoding: .utf8)
-    #expect(try gloss.run("dump").stdout == expected)
-    #expect(try gloss.run("conflicts", "--json").json().arrayValue?.count == 2)
-  }
-
-  @Test func theFirstVectorAloneGivesItsDump() throws {
-    let gloss = GlossProcess(person: "verifier")
-    try gloss.run("sync", "import", "--trust", Self.vector("01-alice.gloss"))
-    #expect(
-      try gloss.run("dump").stdout == String(contentsOfFile: Self.vector("01-expected-dump.json"), encoding: .utf8))
-  }
-
-  @Test(arguments: [
-    ("bad-truncated.gloss", "(byte 500): is truncated"), ("bad-bitflip.gloss", "fails its SHA-256 checksum"),
-    ("bad-version.gloss", "is bundle format version 9.0, which this Gloss cannot read"),
-  ])
-  func damagedVectorsAreRefusedWithNothingWritten(name: String, message: String) throws {
-    let gloss = GlossProcess(person: "verifier")
-    // A good bundle in the same command must not be applied either.
-    let result = try gloss.run("sync", "import", "--trust", Self.vector("02-bob.gloss"), Self.vector(name))
-    #expect(result.status == 1)
-    #expect(result.stderr.split(separator: "\n").count == 1)
-    #expect(result.stderr.contains(name))
-    #expect(result.stderr.contains(message), "\(result.stderr)")
-    #expect(try gloss.operationCount() == 0)
-  }
-
   @Test func importSummaryNamesWhatIsMissing() throws {
     let gloss = GlossProcess(person: "verifier")
     let result = try gloss.run("sync", "import", "--trust", Self.vector("03-alice.gloss"))
