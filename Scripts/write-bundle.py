@@ -1,11 +1,12 @@
 """A second bundle writer, from Protocol/BUNDLE.md and MERGE.md alone (no Gloss code).
 
 Scripts/make-vectors uses it to write vectors that gloss must read as a stranger's files:
-one bundle in which every field holds control characters, and three that a reader must
-refuse (U+0000 in a string, a forged derived id, a payload not in canonical form). It needs Python's
+one bundle in which every field holds control characters, and four that a reader must
+refuse (U+0000 in a string, an operation count past the body's bound, a forged derived
+id, a payload not in canonical form). It needs Python's
 `cryptography` package for Ed25519.
 
-    python3 write-bundle.py CASE OUT.gloss      CASE: control | nul | forged-id | not-canonical
+    python3 write-bundle.py CASE OUT.gloss      CASE: control | nul | bounds | forged-id | not-canonical
 """
 import base64
 import hashlib
@@ -102,11 +103,12 @@ def svarint(n):
     return varint((n << 1) ^ (n >> 63) if n < 0 else n << 1)
 
 
-def write(path, person, operations, replica=None, payload_texts=None):
+def write(path, person, operations, replica=None, payload_texts=None, header_changes=None):
     """Writes one signed bundle of `operations` (dicts as MERGE.md §2, with `supersedes`
     and `requires` as counters of this replica) by replica `replica` (hex, fresh when not
     given) of `person`, with a fresh key. `payload_texts` may give an operation's payload
-    text as sent, to write one that is not canonical."""
+    text as sent, to write one that is not canonical; `header_changes` header members to
+    replace, to write a header that breaks a bound."""
     key = Ed25519PrivateKey.generate()
     public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     replica = replica or os.urandom(16).hex()
@@ -161,6 +163,7 @@ def write(path, person, operations, replica=None, payload_texts=None):
                     "previous": "00" * 32, "head": chain.hex(), "signature": key.sign(signed).hex()}],
         "introductions": [], "operations": to, "rawBytes": len(raw), "created": 1_700_000_000_000,
     }
+    header.update(header_changes or {})
     head, body = canonical(header).encode(), zlib.compress(bytes(raw))
     data = b"GLOSS BUNDLE 2.1\n" + public + struct.pack(">IQ", len(head), len(body)) + head + body
     checksum = hashlib.sha256(data).digest()
@@ -205,6 +208,12 @@ def main(case, path):
         write(path, "mallory", [
             {"hlc": hlc, "kind": "record.create", "target": record_id("Writer C", 2020, "A title"),
              "payload": payload}])
+    elif case == "bounds":
+        # A million operations announced for a body of a few hundred bytes (BUNDLE.md §4 step 7).
+        payload = creation(["Writer D"], 2020, "Bounds")
+        write(path, "mallory", [
+            {"hlc": hlc, "kind": "record.create", "target": record_id("Writer D", 2020, "Bounds"),
+             "payload": payload}], header_changes={"operations": 1_000_000})
     elif case == "forged-id":
         payload = creation(["Forger A"], 2020, "Somebody else's paper")
         write(path, "mallory", [{"hlc": hlc, "kind": "record.create", "target": "aaaaaaaaaaaa", "payload": payload}])

@@ -120,6 +120,7 @@ final class HighWaterSampler: @unchecked Sendable {
     guard count > 0 else { return 0 }
     let status = String(decoding: buffer[..<count], as: UTF8.self)
     guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
-    return Int(line.dropFirst(6).split(separator: " ").first ?? "") ?? 0
+    // "VmHWM:\t  165448 kB"
+    return Int(line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "") ?? 0
   }
 }

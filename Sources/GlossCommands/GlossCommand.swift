@@ -8,7 +8,7 @@ public struct GlossCommand: ParsableCommand {
     commandName: "gloss",
     abstract: "Read, annotate and share papers offline.",
     discussion: """
-      With no command, on a terminal, gloss opens its REPL; with commands on standard input
+      With no command, on a terminal, gloss opens its REPL; with commands on standard input \
       it runs them line by line.
       """,
     subcommands: allCommands

@@ -7,9 +7,9 @@ struct DuplicatesCommand: ParsableCommand {
     commandName: "duplicates",
     abstract: "List records that are likely the same paper, and why.",
     discussion: """
-      A DOI or PMID already makes one record of a paper at import. This lists the pairs no
-      identifier settles: titles at least 90% alike once normalised, years at most one
-      apart, and an author surname in common (Zotero's rule). Records whose DOIs or PMIDs
+      A DOI or PMID already makes one record of a paper at import. This lists the pairs no \
+      identifier settles: titles at least 90% alike once normalised, years at most one \
+      apart, and an author surname in common (Zotero's rule). Records whose DOIs or PMIDs \
       differ are never listed.
       """)
 

@@ -7,7 +7,7 @@ struct SetCommand: ParsableCommand {
     commandName: "set",
     abstract: "Correct a bibliographic field of a record.",
     discussion: """
-      Fields: \(RecordField.allCases.map(\.rawValue).joined(separator: ", ")).
+      Fields: \(RecordField.allCases.map(\.rawValue).joined(separator: ", ")). \
       authors are separated by ';', booleans are true/false, abstract paragraphs by new lines.
       """)
 

@@ -14,9 +14,9 @@ struct ExportCommand: ParsableCommand {
     commandName: "export",
     abstract: "Write records, with tags, notes and your reading status, for LaTeX, Pandoc, Zotero and others.",
     discussion: """
-      QUERY selects records as in list (all when empty). Formats: bibtex (LaTeX accents),
-      biblatex (Unicode), csl-json (Pandoc, Zotero, citeproc), ris, annotations (W3C Web
-      Annotations, JSON-LD), markdown (reading notes). With -o the file is written whole or
+      QUERY selects records as in list (all when empty). Formats: bibtex (LaTeX accents), \
+      biblatex (Unicode), csl-json (Pandoc, Zotero, citeproc), ris, annotations (W3C Web \
+      Annotations, JSON-LD), markdown (reading notes). With -o the file is written whole or \
       not at all.
       """)
 

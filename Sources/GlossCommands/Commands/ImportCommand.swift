@@ -9,10 +9,10 @@ struct ImportCommand: ParsableCommand {
     commandName: "import",
     abstract: "Import BibTeX, RIS, MEDLINE, PubMed XML, CSL-JSON files, CancerIndex pages or W3C annotations.",
     discussion: """
-      Each file's format is read from its content. All the files are imported in one
-      transaction: if one of them is bad, nothing is written. A paper already in the store
-      (same DOI, PMID, or first author, year and title) is merged into its record: another
-      source fills the fields the record lacks; a corrected CancerIndex page corrects it.
+      Each file's format is read from its content. All the files are imported in one \
+      transaction: if one of them is bad, nothing is written. A paper already in the store \
+      (same DOI, PMID, or first author, year and title) is merged into its record: another \
+      source fills the fields the record lacks; a corrected CancerIndex page corrects it. \
       Importing the same file again writes nothing.
       """)
 

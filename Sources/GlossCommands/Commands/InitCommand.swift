@@ -6,8 +6,8 @@ struct InitCommand: ParsableCommand {
     commandName: "init",
     abstract: "Create the store and this replica's identity.",
     discussion: """
-      Every other command needs a store that exists, so that a mistyped --store is an error
-      rather than a new, empty store. A store's person cannot be changed later: reading status
+      Every other command needs a store that exists, so that a mistyped --store is an error \
+      rather than a new, empty store. A store's person cannot be changed later: reading status \
       and notes are signed with it.
       """)
 

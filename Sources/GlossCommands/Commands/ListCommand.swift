@@ -31,8 +31,8 @@ struct SearchCommand: ParsableCommand {
     commandName: "search",
     abstract: "Full-text search over titles, abstracts, authors, journals and notes.",
     discussion: """
-      Words are matched literally (quotes, * and FTS5 operators have no special meaning
-      except "a phrase" and a trailing * for a prefix). Words alone rank by relevance; the
+      Words are matched literally (quotes, * and FTS5 operators have no special meaning \
+      except "a phrase" and a trailing * for a prefix). Words alone rank by relevance; the \
       query language's filters may be mixed in.
       """)
 

@@ -7,8 +7,8 @@ struct MergeCommand: ParsableCommand {
     commandName: "merge",
     abstract: "Make two records one paper: tags, notes and everyone's status of both, on one record.",
     discussion: """
-      The merge is an operation that syncs: every peer shows the two as one record, KEEP. Each
-      record keeps its own fields and history, so gloss unmerge gives each back what was made
+      The merge is an operation that syncs: every peer shows the two as one record, KEEP. Each \
+      record keeps its own fields and history, so gloss unmerge gives each back what was made \
       on it. Records sharing a DOI or PMID are one record already, without a merge.
       """)
 
@@ -32,7 +32,7 @@ struct UnmergeCommand: ParsableCommand {
     commandName: "unmerge",
     abstract: "Make a merged record its own record again.",
     discussion: """
-      Undoes gloss merge, or keeps apart two records that share a DOI or PMID. Tags, notes and
+      Undoes gloss merge, or keeps apart two records that share a DOI or PMID. Tags, notes and \
       statuses go back to the record they were made on. It syncs, like the merge.
       """)
 

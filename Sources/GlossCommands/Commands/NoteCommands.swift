@@ -7,8 +7,8 @@ struct NoteCommand: ParsableCommand {
     commandName: "note",
     abstract: "Write a note on a record; with --quote, a highlight anchored to the exact text.",
     discussion: """
-      Without TEXT, opens $VISUAL or $EDITOR (default vi) on an empty file: write the note,
-      save and quit; an empty file cancels. Prints the new note's id alone on the last line
+      Without TEXT, opens $VISUAL or $EDITOR (default vi) on an empty file: write the note, \
+      save and quit; an empty file cancels. Prints the new note's id alone on the last line \
       (with --json: {"id": …}).
       """)
 
@@ -71,8 +71,8 @@ struct NoteEditCommand: ParsableCommand {
     commandName: "note-edit",
     abstract: "Replace a note's text.",
     discussion: """
-      Without TEXT, opens $VISUAL or $EDITOR (default vi) on the note's text; an empty file
-      cancels. An edit concurrent with a teammate's edit keeps both as a conflict; nothing is
+      Without TEXT, opens $VISUAL or $EDITOR (default vi) on the note's text; an empty file \
+      cancels. An edit concurrent with a teammate's edit keeps both as a conflict; nothing is \
       lost.
       """)
 

@@ -9,8 +9,8 @@ struct SqlCommand: ParsableCommand {
     commandName: "sql",
     abstract: "Run a read-only SQL query over the store (the schema is in the README).",
     discussion: """
-      The query runs on a read-only connection that allows only reading: SELECT and WITH,
-      and the pragmas that describe the schema (table_info, index_list, …). It stops after
+      The query runs on a read-only connection that allows only reading: SELECT and WITH, \
+      and the pragmas that describe the schema (table_info, index_list, …). It stops after \
       \(Int(Store.sqlTimeLimit)) s, on Ctrl-C, or when its result passes \(Store.sqlResultBytes >> 20) MiB.
       """)
 

@@ -7,7 +7,7 @@ struct StatusCommand: ParsableCommand {
     commandName: "status",
     abstract: "Set your reading status of a record, or show everyone's.",
     discussion: """
-      Statuses: \(ReadingStatus.allCases.map(\.rawValue).joined(separator: ", ")). Each person has their own;
+      Statuses: \(ReadingStatus.allCases.map(\.rawValue).joined(separator: ", ")). Each person has their own; \
       every record starts unread for everyone.
       """)
 

@@ -23,7 +23,7 @@ struct SyncExportCommand: ParsableCommand {
     commandName: "export",
     abstract: "Write a bundle of the changes a peer lacks (everything, without --to).",
     discussion: """
-      A bundle carries this store's vector clock, so even an empty one tells the peer what you
+      A bundle carries this store's vector clock, so even an empty one tells the peer what you \
       have. Teammates' changes you received travel on, still signed by their authors.
       """)
 
@@ -70,8 +70,8 @@ struct SyncImportCommand: ParsableCommand {
     commandName: "import",
     abstract: "Import bundles, in any order, any number of times.",
     discussion: """
-      Every file is verified in full (checksum, signatures, counts) before anything is written,
-      then all are applied in one transaction. Changes whose predecessors have not arrived wait
+      Every file is verified in full (checksum, signatures, counts) before anything is written, \
+      then all are applied in one transaction. Changes whose predecessors have not arrived wait \
       and apply by themselves once they do.
       """)
 
@@ -169,12 +169,12 @@ struct SyncDirCommand: ParsableCommand {
     abstract:
       "Sync through a shared folder (Syncthing, Dropbox, Nextcloud, NFS): publish ours, import everyone else's.",
     discussion: """
-      Imports every file in the folder that holds something this store lacks, then writes
-      this store's new operations, if any, as a new file REPLICA.FROM-TO.HEAD.gloss (never
-      rewriting a file once written, and never touching another replica's), merging its own
-      small files into larger ones as it goes. With nothing new it writes nothing. A file
-      that is half-written or damaged is skipped with a message and tried again next time.
-      With --watch it stays running: it imports as soon as a file lands and publishes as
+      Imports every file in the folder that holds something this store lacks, then writes \
+      this store's new operations, if any, as a new file REPLICA.FROM-TO.HEAD.gloss (never \
+      rewriting a file once written, and never touching another replica's), merging its own \
+      small files into larger ones as it goes. With nothing new it writes nothing. A file \
+      that is half-written or damaged is skipped with a message and tried again next time. \
+      With --watch it stays running: it imports as soon as a file lands and publishes as \
       soon as the store changes, one line per change, until Ctrl-C.
       """)
 
