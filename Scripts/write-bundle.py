@@ -1,12 +1,12 @@
 """A second bundle writer, from Protocol/BUNDLE.md and MERGE.md alone (no Gloss code).
 
 Scripts/make-vectors uses it to write vectors that gloss must read as a stranger's files:
-one bundle in which every field holds control characters, and four that a reader must
-refuse (U+0000 in a string, an operation count past the body's bound, a forged derived
-id, a payload not in canonical form). It needs Python's
+one bundle in which every field holds control characters, and five that a reader must
+refuse (U+0000 in a string, an operation count past the body's bound, a person named
+outside NFC, a forged derived id, a payload not in canonical form). It needs Python's
 `cryptography` package for Ed25519.
 
-    python3 write-bundle.py CASE OUT.gloss      CASE: control | nul | bounds | forged-id | not-canonical
+    python3 write-bundle.py CASE OUT.gloss      CASE: control | nul | bounds | nfd-person | forged-id | not-canonical
 """
 import base64
 import hashlib
@@ -214,6 +214,11 @@ def main(case, path):
         write(path, "mallory", [
             {"hlc": hlc, "kind": "record.create", "target": record_id("Writer D", 2020, "Bounds"),
              "payload": payload}], header_changes={"operations": 1_000_000})
+    elif case == "nfd-person":
+        payload = creation(["Writer E"], 2020, "Names")
+        write(path, "Jose\u0301", [
+            {"hlc": hlc, "kind": "record.create", "target": record_id("Writer E", 2020, "Names"),
+             "payload": payload}])
     elif case == "forged-id":
         payload = creation(["Forger A"], 2020, "Somebody else's paper")
         write(path, "mallory", [{"hlc": hlc, "kind": "record.create", "target": "aaaaaaaaaaaa", "payload": payload}])

@@ -86,8 +86,9 @@ public struct VerifiedBundle: Sendable {
   public var operationCount: Int { ranges.reduce(0) { $0 + Int($1.count) } }
 
   /// Visits each operation in range order with its place in its replica's chain, which
-  /// the ranges' signatures vouch for.
-  public func forEachOperation(_ visit: (Op, ChainLink) throws -> Void) rethrows {
+  /// the ranges' signatures vouch for, and its canonical payload text (written once here,
+  /// for the chain hash, and again by nobody: the store logs this text).
+  public func forEachOperation(_ visit: (Op, ChainLink, _ payload: String) throws -> Void) rethrows {
     var decoder: OperationDecoder
     do {
       decoder = try OperationDecoder(body, ranges: ranges, textLimit: textLimit)
@@ -98,13 +99,14 @@ public struct VerifiedBundle: Sendable {
       var previous = range.previous
       for _ in range.from...range.to {
         let op: Op
+        let payload: String
         do {
-          op = try decoder.next()!
+          (op, payload) = try decoder.next()!
         } catch {
           preconditionFailure("a verified body no longer decodes: \(error.reason)")
         }
-        let chain = ChainHash.next(previous, op)
-        try visit(op, ChainLink(previous: previous, chain: chain))
+        let chain = ChainHash.next(previous, canonical: op.canonicalText(payload: payload))
+        try visit(op, ChainLink(previous: previous, chain: chain), payload)
         previous = chain
       }
     }
@@ -114,7 +116,7 @@ public struct VerifiedBundle: Sendable {
   public var operations: [Op] {
     var all: [Op] = []
     all.reserveCapacity(operationCount)
-    forEachOperation { op, _ in all.append(op) }
+    forEachOperation { op, _, _ in all.append(op) }
     return all
   }
 }

@@ -111,7 +111,7 @@ extension BundleFormat {
   @_spi(Fuzzing) public static func decodeOperations(_ raw: [UInt8], ranges: [BundleRange]) throws -> [Op] {
     var decoder = try OperationDecoder(raw, ranges: ranges, textLimit: BundleLimits.maximumRawBytes)
     var operations: [Op] = []
-    while let op = try decoder.next() { operations.append(op) }
+    while let (op, _) = try decoder.next() { operations.append(op) }
     return operations
   }
 }

@@ -140,6 +140,7 @@ struct BundleReader {
       throw fail(start, "has a header whose format and version do not match its magic line")
     }
     guard let sender = Self.senderOf(header) else { throw fail(start, "has a header without a valid sender") }
+    try checkNFC(sender.person, at: start)
     guard sender.publicKey == framing.key else {
       throw fail(start, "names a sender key in its header other than the key that signed it", "do not trust this file")
     }
@@ -164,6 +165,7 @@ struct BundleReader {
     var announced = 0
     for value in rangeValues {
       guard let range = Self.rangeOf(value) else { throw fail(start, "has a malformed range in its header") }
+      try checkNFC(range.person, at: start)
       // Each range's size is checked against what is left before it is added: no overflow.
       guard range.count <= UInt64(maximumOperations - announced) else {
         throw fail(start, "has ranges that hold more operations than its body can")
@@ -182,6 +184,7 @@ struct BundleReader {
       guard let introduction = Introduction(json: value), introduction.isSigned else {
         throw fail(start, "carries a key introduction whose signature does not verify", "do not trust this file")
       }
+      try checkNFC(introduction.person, at: start)
       introductions.append(introduction)
     }
     return Header(
@@ -215,8 +218,8 @@ struct BundleReader {
         var chain = range.previous
         for _ in range.from...range.to {
           let start = decoder.offset
-          let op = try decoder.next()!
-          let text = op.json.canonical
+          let (op, payload) = try decoder.next()!
+          let text = op.canonicalText(payload: payload)
           guard !JSONValue.holdsNUL(canonical: text) else {
             throw ByteReader.Malformed(
               offset: start,
@@ -246,6 +249,18 @@ struct BundleReader {
       }
     }
     return raw
+  }
+
+  /// A person's name is an identifier compared by its bytes (keys, statuses and
+  /// introductions are filed under it), and Gloss writes it in NFC. Another spelling of a
+  /// known name would look like that person to people and be someone else to the store.
+  func checkNFC(_ person: String, at offset: Int) throws(BundleError) {
+    guard person.isNFC else {
+      throw fail(
+        offset,
+        "names the person '\(SafeText.escaped(person))' in a form other than Unicode NFC: it would look like another spelling of a name it is not",
+        "do not trust this file; ask the sender which Gloss wrote it")
+    }
   }
 
   static func senderOf(_ header: JSONValue) -> BundleSender? {

@@ -54,9 +54,15 @@ struct OperationDecoder {
   /// Where the next operation starts in the body.
   var offset: Int { reader.offset }
 
-  /// The next operation in range order, or nil after the last one the ranges announce, when
+  /// The canonical payload text of the operation `body(kind:)` just read, when the body
+  /// carried it whole (`record.create`, `source.say`): checked equal to what the decoded
+  /// payload writes, so it need not be written again.
+  private var carriedPayload: String?
+
+  /// The next operation in range order with its canonical payload text (which the chain
+  /// hash and the store's log take), or nil after the last one the ranges announce, when
   /// the body must end too.
-  mutating func next() throws(ByteReader.Malformed) -> Op? {
+  mutating func next() throws(ByteReader.Malformed) -> (op: Op, payload: String)? {
     guard rangeIndex < ranges.count else {
       guard reader.isAtEnd else {
         throw ByteReader.Malformed(offset: reader.offset, reason: "bytes after the last operation")
@@ -98,7 +104,8 @@ struct OperationDecoder {
     guard supersedes.allSatisfy({ !requires.contains($0) }) else {
       throw notCanonical(op, at: start, "a dot both in supersedes and in requires")
     }
-    return op
+    defer { carriedPayload = nil }
+    return (op, carriedPayload ?? body.canonicalPayload)
   }
 
   /// A `record.create` targets the id its payload derives and a `note.create` the id its
@@ -145,6 +152,7 @@ struct OperationDecoder {
             "a \(kind) payload that is not in canonical form (unknown members, unsorted or repeated topics or sources, or not canonical JSON); its writer does not follow BUNDLE.md §3.1"
         )
       }
+      carriedPayload = text
       return body
     case "record.set":
       let field = Int(try reader.byte())

@@ -18,7 +18,12 @@ public enum NoteID {
 /// A tag's identity: its NFC form, case-folded. "RCC", "rcc" and "Rcc" are one tag.
 public enum TagName {
   public static func key(_ spelling: String) -> String {
-    spelling.precomposedStringWithCanonicalMapping.folding(options: [.caseInsensitive], locale: nil)
+    // ASCII is already NFC, and its case folding is lowering A-Z: no Foundation round trip
+    // for the tags nearly everyone writes.
+    if spelling.utf8.allSatisfy({ $0 < 0x80 }) {
+      return String(decoding: spelling.utf8.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+    }
+    return spelling.precomposedStringWithCanonicalMapping.folding(options: [.caseInsensitive], locale: nil)
       .precomposedStringWithCanonicalMapping
   }
 

@@ -25,7 +25,19 @@ public struct ReplicaID: Hashable, Comparable, Sendable, CustomStringConvertible
   }
 
   /// The canonical 32-digit lowercase hexadecimal form, used in the store and in bundles.
-  public var hex: String { Self.pad(high) + Self.pad(low) }
+  /// 32 lowercase hex digits, written straight into the string: every logged dot and
+  /// every dot of a bundle's operations is spelled with it.
+  public var hex: String {
+    String(unsafeUninitializedCapacity: 32) { buffer in
+      let digits = Array("0123456789abcdef".utf8)
+      for (half, value) in [high, low].enumerated() {
+        for index in 0..<16 {
+          buffer[half * 16 + index] = digits[Int(truncatingIfNeeded: value >> (60 - 4 * index)) & 0xf]
+        }
+      }
+      return 32
+    }
+  }
 
   /// The first eight digits: enough to tell a team's replicas apart on screen.
   public var short: String { String(hex.prefix(8)) }
@@ -44,11 +56,6 @@ public struct ReplicaID: Hashable, Comparable, Sendable, CustomStringConvertible
     self.init(
       high: array[0..<8].reduce(0) { $0 << 8 | UInt64($1) },
       low: array[8..<16].reduce(0) { $0 << 8 | UInt64($1) })
-  }
-
-  private static func pad(_ value: UInt64) -> String {
-    let digits = String(value, radix: 16)
-    return String(repeating: "0", count: 16 - digits.count) + digits
   }
 
   public static func < (lhs: ReplicaID, rhs: ReplicaID) -> Bool {

@@ -26,7 +26,8 @@ public struct CancerIndexListing: Sendable {
 
   public init(path: String) {
     self.path = path
-    sourceName = path.split(separator: "/").last.map(String.init) ?? path
+    // NFC: a source is named by its file, and macOS spells file names decomposed.
+    sourceName = (path.split(separator: "/").last.map(String.init) ?? path).nfc
   }
 
   /// Reads the whole file, calling `body` with each entry in page order.

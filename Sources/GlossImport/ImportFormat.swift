@@ -66,7 +66,8 @@ public struct LibraryFile {
 
   public init(path: String) throws(ImportError) {
     self.path = path
-    sourceName = path.split(separator: "/").last.map(String.init) ?? path
+    // NFC: a source is named by its file, and macOS spells file names decomposed.
+    sourceName = (path.split(separator: "/").last.map(String.init) ?? path).nfc
     let handle = try LineReader.open(path)
     defer { try? handle.close() }
     let read: Data

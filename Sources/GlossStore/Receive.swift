@@ -87,17 +87,18 @@ struct IncomingOperations {
   /// How many operations this batch applied so far.
   var applied: Int { summary.new }
 
-  mutating func add(_ op: Op, link: ChainLink? = nil) throws {
+  /// `payload`, when given, is the operation's canonical payload text, written already.
+  mutating func add(_ op: Op, link: ChainLink? = nil, payload: String? = nil) throws {
     if session.clock.contains(op.dot) || waiting[op.dot] != nil {
       summary.known += 1
       return
     }
     try checkPerson(op)
-    try admit(op, link: link)
+    try admit(op, link: link, payload: payload)
   }
 
   /// Applies the operation if everything it depends on is applied, or makes it wait.
-  private mutating func admit(_ op: Op, link: ChainLink?) throws {
+  private mutating func admit(_ op: Op, link: ChainLink?, payload: String? = nil) throws {
     let missing = op.dependencies.filter { !session.clock.contains($0) }
     guard missing.isEmpty else {
       waiting[op.dot] = op
@@ -106,15 +107,15 @@ struct IncomingOperations {
       for dependency in missing { dependents[dependency, default: []].append(op.dot) }
       return
     }
-    var ready = [(op, link)]
-    while let (next, link) = ready.popLast() {
-      try session.applyRemote(next, verified: link)
+    var ready: [(Op, ChainLink?, String?)] = [(op, link, payload)]
+    while let (next, link, payload) = ready.popLast() {
+      try session.applyRemote(next, verified: link, payload: payload)
       summary.new += 1
       for dependent in dependents.removeValue(forKey: next.dot) ?? [] {
         blockers[dependent]! -= 1
         if blockers[dependent] == 0 {
           blockers[dependent] = nil
-          ready.append((waiting.removeValue(forKey: dependent)!, links.removeValue(forKey: dependent)))
+          ready.append((waiting.removeValue(forKey: dependent)!, links.removeValue(forKey: dependent), nil))
         }
       }
     }

@@ -15,9 +15,13 @@ struct SourceStatements {
   /// Keeps `fields` as what `source` says about `record`, unless the statement held is
   /// from a later operation. `fields` nil: the operation is a `record.create`, whose
   /// payload says it. `isNew`: the record was just made, so nothing is held yet.
+  /// Statements are filed under the source's NFC form: sources compare by canonical
+  /// equivalence (MERGE.md §1), and a file name spelled decomposed on one machine is the
+  /// same source as it spelled precomposed on another.
   func remember(
     record: Int64, source: String, fields: [RecordField: JSONValue]?, operation: Op, seq: Int64, isNew: Bool
   ) throws {
+    let source = source.nfc
     if !isNew,
       let row = try Row.fetchOne(
         db,

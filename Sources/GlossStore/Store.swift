@@ -136,7 +136,8 @@ public final class Store: Sendable {
   }
 
   private static func createIdentity(_ db: Database, person: String?) throws -> LocalReplica {
-    let name = person ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "me"
+    // NFC: a person's name is an identifier that readers compare by its bytes (MERGE.md §1).
+    let name = (person ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "me").nfc
     let id = ReplicaID.random()
     try db.exec(sql: "INSERT INTO replica (id, person, is_local) VALUES (?, ?, 1)", arguments: [id.hex, name])
     let local = LocalReplica(id: id, person: name)

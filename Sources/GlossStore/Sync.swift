@@ -102,7 +102,8 @@ extension Store {
     }
     try queue.write { db in
       try db.exec(
-        sql: "INSERT OR IGNORE INTO trusted_key (person, fingerprint) VALUES (?, ?)", arguments: [person, normalised])
+        sql: "INSERT OR IGNORE INTO trusted_key (person, fingerprint) VALUES (?, ?)",
+        arguments: [person.nfc, normalised])
     }
   }
 

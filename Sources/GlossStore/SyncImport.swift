@@ -61,11 +61,11 @@ extension Store {
         }
         var incoming = try IncomingOperations(session: session)
         var reported = 0
-        try bundle.forEachOperation { op, link in
+        try bundle.forEachOperation { op, link, payload in
           if let check = checks[op.dot], check.ours != link.chain {
             throw Self.rewrite(check.range, at: op.dot.counter, file: path)
           }
-          try incoming.add(op, link: link)
+          try incoming.add(op, link: link, payload: payload)
           if incoming.applied >= reported + 1_000 {
             reported = incoming.applied
             progress(before + reported, Double(before + reported) / Double(total))

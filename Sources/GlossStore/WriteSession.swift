@@ -54,10 +54,11 @@ public final class WriteSession {
   }
 
   /// Applies a peer's operation whose dependencies are all applied; advances this
-  /// replica's clock past its timestamp unless that is implausibly far ahead.
-  public func applyRemote(_ operation: Op, verified: ChainLink? = nil) throws {
+  /// replica's clock past its timestamp unless that is implausibly far ahead. `payload`,
+  /// when given, is `body.canonicalPayload`, as a bundle's reader has it already.
+  public func applyRemote(_ operation: Op, verified: ChainLink? = nil, payload: String? = nil) throws {
     hlc.observe(operation.timestamp, now: nowMilliseconds())
-    try applier.applyNew(operation, now: now, verified: verified)
+    try applier.applyNew(operation, now: now, verified: verified, payload: payload)
   }
 
   public var clock: VectorClock { applier.clock }

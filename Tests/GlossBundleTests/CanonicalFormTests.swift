@@ -61,6 +61,25 @@ import Testing
     #expect(refusal(try bundle([create(), note(NoteID.make(for: dot(2)))])) == nil)
   }
 
+  @Test func aPersonNamedOutsideNFCIsRefused() throws {
+    let decomposed = "Jose\u{301}"
+    #expect(decomposed == "Jos\u{E9}", "Swift's == cannot tell the spellings apart")
+    var head = ChainHash.zero
+    let op = Op(
+      dot: dot(1), timestamp: HLCTimestamp(milliseconds: 1_000), person: decomposed, target: publication.id.text,
+      body: .createRecord(publication))
+    head = ChainHash.next(head, op)
+    let range = BundleRange(
+      replica: replica, person: decomposed, publicKey: alice.publicKey, from: 1, to: 1, previous: ChainHash.zero,
+      head: head, signature: try alice.sign(ChainHash.signedMessage(replica: replica, counter: 1, head: head)))
+    let bytes = try BundleFormat.encode(
+      sender: BundleSender(replica: replica, person: decomposed, publicKey: alice.publicKey), signer: alice,
+      clock: VectorClock([replica: 1]), prerequisites: VectorClock(), ranges: [range], operations: [op], created: 0)
+    let refused = try #require(refusal(bytes))
+    #expect(refused.problem.contains("in a form other than Unicode NFC"))
+    #expect(refused.remedy.contains("do not trust this file"))
+  }
+
   /// A body of one `status.set` of replica `replica` at counter 3, with the given raw dot
   /// lists (replica index 0, counters) and no normalisation: what another writer might send.
   func statusBody(supersedes: [UInt64], requires: [UInt64]) -> [UInt8] {
