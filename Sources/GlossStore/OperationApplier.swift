@@ -15,6 +15,12 @@ struct OperationApplier {
   private var replicaNums: [ReplicaID: Int64] = [:]
   private var dirtyClock: Set<ReplicaID> = []
   private var chainHeads: [ReplicaID: [UInt8]] = [:]
+  /// The log rows of the operations this session applied, most recent ones: a status, an
+  /// untag or an edit names what it supersedes by dot, usually something applied moments
+  /// before, and a lookup in the log for each was one statement more per operation.
+  /// Emptied when it passes `recentRowsLimit`, so a bundle of any size costs bounded memory.
+  private var recentRows: [Dot: Int64] = [:]
+  private static let recentRowsLimit = 100_000
   /// Registers that went from agreement to conflict: what an import reports as
   /// "conflicts created", counted as they happen so it costs nothing per stored history.
   private(set) var conflictsCreated = 0
@@ -52,6 +58,7 @@ struct OperationApplier {
 
   /// The local row of an applied operation.
   func logRow(of dot: Dot) throws -> Int64? {
+    if let row = recentRows[dot] { return row }
     guard let num = replicaNums[dot.replica] else { return nil }
     return try Int64.fetchOne(
       db.cachedStatement(sql: "SELECT seq FROM operation WHERE replica = ? AND counter = ?"),
@@ -119,6 +126,8 @@ struct OperationApplier {
       operation.requires.map(\.description).joined(separator: " "), Data(chain),
     ])
     let seq = db.lastInsertedRowID
+    if recentRows.count >= Self.recentRowsLimit { recentRows.removeAll(keepingCapacity: true) }
+    recentRows[operation.dot] = seq
     clock.record(operation.dot)
     dirtyClock.insert(operation.dot.replica)
     try apply(operation, seq: seq, now: now)
@@ -168,10 +177,8 @@ struct OperationApplier {
     case .addTag(let spelling):
       let record = try requireRecord(operation.target)
       let key = TagName.key(spelling)
-      var tags = try TagRegisters(db: db).load(record: record.group, key: key)
-      tags.set.add(key, dot: operation.dot)
-      tags.seqs[operation.dot] = seq
-      try TagRegisters(db: db).store(tags, record: record.group, key: key)
+      // An addition joins the OR-set beside the additions there: one row more.
+      try TagRegisters(db: db).add(key: key, record: record.group, addition: seq)
       try db.exec(
         sql: """
           INSERT INTO tag (key, display, first_hlc, first_replica) VALUES (?, ?, ?, ?)

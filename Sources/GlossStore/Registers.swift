@@ -213,25 +213,11 @@ struct StatusRegisters {
   }
 }
 
-/// A record's additions of one tag, as an observed-remove set.
+/// A record's additions of one tag, as an observed-remove set (`ObservedRemoveSet`'s
+/// rule): its rows are exactly the additions no removal has observed, so an addition
+/// inserts its row beside the others and a removal deletes the rows it observed.
 struct TagRegisters {
   let db: Database
-
-  func load(record: Int64, key: String) throws -> (set: ObservedRemoveSet<String>, seqs: [Dot: Int64]) {
-    var set = ObservedRemoveSet<String>()
-    var seqs: [Dot: Int64] = [:]
-    for row in try db.rows(
-      sql: """
-        SELECT o.seq, r.id, o.counter FROM tag_entry t JOIN operation o ON o.seq = t.op
-        JOIN replica r ON r.num = o.replica WHERE t.record = ? AND t.key = ?
-        """, arguments: [record, key])
-    {
-      let dot = Dot(replica: ReplicaID(hex: row[1])!, counter: UInt64(row[2] as Int64))
-      set.add(key, dot: dot)
-      seqs[dot] = row[0]
-    }
-    return (set, seqs)
-  }
 
   /// Removes the observed additions (by log row) of the tag `key`, on whatever record each is.
   func remove(key: String, additions: [Int64]) throws {
@@ -239,11 +225,8 @@ struct TagRegisters {
     for addition in additions { try statement.execute(arguments: [key, addition]) }
   }
 
-  func store(_ tags: (set: ObservedRemoveSet<String>, seqs: [Dot: Int64]), record: Int64, key: String) throws {
-    try db.exec(sql: "DELETE FROM tag_entry WHERE record = ? AND key = ?", arguments: [record, key])
-    for dot in tags.set.observedAdditions(of: key) {
-      try db.exec(
-        sql: "INSERT INTO tag_entry (record, key, op) VALUES (?, ?, ?)", arguments: [record, key, tags.seqs[dot]!])
-    }
+  /// Adds one addition (by log row) to the record's set of the tag `key`.
+  func add(key: String, record: Int64, addition: Int64) throws {
+    try db.exec(sql: "INSERT INTO tag_entry (record, key, op) VALUES (?, ?, ?)", arguments: [record, key, addition])
   }
 }
