@@ -102,7 +102,10 @@ struct OperationDecoder {
       supersedes: supersedes, requires: requires)
     try checkDerivedID(op, at: start)
     guard supersedes.allSatisfy({ !requires.contains($0) }) else {
-      throw notCanonical(op, at: start, "a dot both in supersedes and in requires")
+      throw Self.notCanonical(
+        at: start,
+        "operation \(op.dot.counter) of \(SafeText.escaped(op.person)) (\(op.kind)) is not in canonical form "
+          + "(a dot both in supersedes and in requires)")
     }
     defer { carriedPayload = nil }
     return (op, carriedPayload ?? body.canonicalPayload)
@@ -131,12 +134,8 @@ struct OperationDecoder {
   /// The chain hash is taken over each operation's canonical form (BUNDLE.md §3.1): a body
   /// that encodes an operation otherwise would make readers hash something else than its
   /// writer signed, so it is refused for what it is, not as a forgery.
-  private func notCanonical(_ op: Op, at offset: Int, _ what: String) -> ByteReader.Malformed {
-    ByteReader.Malformed(
-      offset: offset,
-      reason:
-        "operation \(op.dot.counter) of \(SafeText.escaped(op.person)) (\(op.kind)) is not in canonical form "
-        + "(\(what)); its writer does not follow BUNDLE.md §3.1")
+  private static func notCanonical(at offset: Int, _ problem: String) -> ByteReader.Malformed {
+    ByteReader.Malformed(offset: offset, reason: problem + "; its writer does not follow BUNDLE.md §3.1")
   }
 
   private mutating func body(kind: String) throws -> OperationBody {
@@ -146,10 +145,9 @@ struct OperationDecoder {
       let (text, payload) = try json()
       let body = try OperationBody(kind: kind, payload: payload)
       guard body.canonicalPayload == text else {
-        throw ByteReader.Malformed(
-          offset: start,
-          reason:
-            "a \(kind) payload that is not in canonical form (unknown members, unsorted or repeated topics or sources, or not canonical JSON); its writer does not follow BUNDLE.md §3.1"
+        throw Self.notCanonical(
+          at: start,
+          "a \(kind) payload that is not in canonical form (unknown members, unsorted or repeated topics or sources, or not canonical JSON)"
         )
       }
       carriedPayload = text
@@ -162,9 +160,7 @@ struct OperationDecoder {
       let start = reader.offset
       let (text, value) = try json()
       guard value.canonical == text else {
-        throw ByteReader.Malformed(
-          offset: start,
-          reason: "a record.set value that is not canonical JSON; its writer does not follow BUNDLE.md §3.1")
+        throw Self.notCanonical(at: start, "a record.set value that is not canonical JSON")
       }
       return try OperationBody(
         kind: "record.set", payload: .object(["field": .string(RecordField.allCases[field].rawValue), "value": value]))
@@ -184,11 +180,8 @@ struct OperationDecoder {
           throw ByteReader.Malformed(offset: reader.offset, reason: "a bad anchor")
         }
         guard anchor.json.canonical == anchorText else {
-          throw ByteReader.Malformed(
-            offset: start,
-            reason:
-              "an anchor that is not in canonical form (unknown members or not canonical JSON); its writer does not follow BUNDLE.md §3.1"
-          )
+          throw Self.notCanonical(
+            at: start, "an anchor that is not in canonical form (unknown members or not canonical JSON)")
         }
         return .createNote(record: record, text: text, anchor: anchor)
       default: throw ByteReader.Malformed(offset: reader.offset - 1, reason: "an anchor flag other than 0 or 1")
@@ -252,11 +245,7 @@ struct OperationDecoder {
       }
       let dot = Dot(replica: replicas[Int(index)], counter: counter)
       guard result.last.map({ $0 < dot }) ?? true else {
-        throw ByteReader.Malformed(
-          offset: start,
-          reason:
-            "dots that are not sorted or repeat (\(result.last!) then \(dot)); its writer does not follow BUNDLE.md §3.1"
-        )
+        throw Self.notCanonical(at: start, "dots that are not sorted or repeat (\(result.last!) then \(dot))")
       }
       result.append(dot)
     }

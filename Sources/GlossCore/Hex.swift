@@ -1,7 +1,9 @@
 /// Lowercase hexadecimal for keys, hashes and signatures in headers and the store.
 public enum Hex {
+  /// The sixteen digits, as UTF-8 bytes.
+  static let digits = Array("0123456789abcdef".utf8)
+
   public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-    let digits = Array("0123456789abcdef".utf8)
     var out: [UInt8] = []
     for byte in bytes {
       out.append(digits[Int(byte >> 4)])

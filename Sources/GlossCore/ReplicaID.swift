@@ -25,15 +25,13 @@ public struct ReplicaID: Hashable, Comparable, Sendable, CustomStringConvertible
   }
 
   /// The canonical 32-digit lowercase hexadecimal form, used in the store and in bundles.
-  /// 32 lowercase hex digits, written straight into the string: every logged dot and
-  /// every dot of a bundle's operations is spelled with it.
+  /// Written straight into the string: every logged dot and every dot of a bundle's
+  /// operations is spelled with it.
   public var hex: String {
     String(unsafeUninitializedCapacity: 32) { buffer in
-      let digits = Array("0123456789abcdef".utf8)
-      for (half, value) in [high, low].enumerated() {
-        for index in 0..<16 {
-          buffer[half * 16 + index] = digits[Int(truncatingIfNeeded: value >> (60 - 4 * index)) & 0xf]
-        }
+      for index in 0..<16 {
+        buffer[index] = Hex.digits[Int(truncatingIfNeeded: high >> (60 - 4 * index)) & 0xf]
+        buffer[16 + index] = Hex.digits[Int(truncatingIfNeeded: low >> (60 - 4 * index)) & 0xf]
       }
       return 32
     }
