@@ -28,14 +28,7 @@ import Testing
       created: 0)
   }
 
-  func refusal(_ bytes: [UInt8]) -> BundleError? {
-    do {
-      _ = try BundleFormat.decode(bytes, file: "crafted.gloss")
-      return nil
-    } catch {
-      return error
-    }
-  }
+  func refusal(_ bytes: [UInt8]) -> BundleError? { BundleFormat.refusal(of: bytes, file: "crafted.gloss") }
 
   func create(target: String? = nil) -> Op {
     Op(

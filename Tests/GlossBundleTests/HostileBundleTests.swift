@@ -15,14 +15,7 @@ import Testing
     [UInt8](try Data(contentsOf: corpus.appendingPathComponent("\(target.rawValue)/\(name)")))
   }
 
-  func refusal(_ bytes: [UInt8]) -> BundleError? {
-    do {
-      _ = try BundleFormat.decode(bytes, file: "hostile.gloss")
-      return nil
-    } catch {
-      return error
-    }
-  }
+  func refusal(_ bytes: [UInt8]) -> BundleError? { BundleFormat.refusal(of: bytes, file: "hostile.gloss") }
 
   @Test(arguments: FuzzTarget.allCases)
   func everyCorpusInputRunsThroughItsTarget(target: FuzzTarget) throws {
@@ -73,5 +66,17 @@ import Testing
     let error = refusal(bytes)
     #expect(error?.problem.contains("refer to more than the") == true, "\(error?.description ?? "accepted")")
     #expect(Date().timeIntervalSince(start) < 5)
+  }
+}
+
+extension BundleFormat {
+  /// Why `decode` refuses the bytes, or nil when it reads them.
+  static func refusal(of bytes: [UInt8], file: String) -> BundleError? {
+    do {
+      _ = try decode(bytes, file: file)
+      return nil
+    } catch {
+      return error
+    }
   }
 }
