@@ -127,12 +127,17 @@ public struct BundleError: Error, Equatable, CustomStringConvertible {
   public let offset: Int?
   public let problem: String
   public let remedy: String
+  /// Whether the file shows another copy of the reading store writing under its replica
+  /// id: the reader must then publish none of its own operations until it has taken a new
+  /// identity, or two histories under one id would spread.
+  public let showsCopiedReader: Bool
 
-  public init(file: String, offset: Int? = nil, problem: String, remedy: String) {
+  public init(file: String, offset: Int? = nil, problem: String, remedy: String, showsCopiedReader: Bool = false) {
     self.file = file
     self.offset = offset
     self.problem = problem
     self.remedy = remedy
+    self.showsCopiedReader = showsCopiedReader
   }
 
   public var description: String {

@@ -36,6 +36,9 @@ public enum SegmentCompaction {
     /// Own files to remove once it is written.
     public var remove: [String]
 
+    /// Writes and removes nothing.
+    public static let none = Plan(write: nil, remove: [])
+
     public static func == (a: Plan, b: Plan) -> Bool {
       a.write?.from == b.write?.from && a.write?.to == b.write?.to && a.remove == b.remove
     }
@@ -60,7 +63,7 @@ public enum SegmentCompaction {
         published = segment.to
       }
     }
-    guard counter > published else { return Plan(write: nil, remove: []) }
+    guard counter > published else { return .none }
     var from = published + 1
     var bytes = try size(from, counter)
     var merged = chain.count

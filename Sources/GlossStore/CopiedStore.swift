@@ -24,11 +24,12 @@ public struct Reidentification: Sendable, Equatable {
 /// and a store that opens somewhere else takes a new replica id and key before it writes
 /// anything: the operations it holds stay the old replica's (the same in both copies), and
 /// its own new ones are the new replica's. The old key signs an introduction of the new
-/// one, so peers accept it as the same person's new device (BUNDLE.md §8).
+/// one, so peers accept it as the same person's new device (BUNDLE.md §8.1).
 ///
 /// A file moved within its file system keeps its inode and its identity; a copy made
 /// block for block (a disk image restored on the same machine) cannot be told from the
-/// original, and is caught by a shared folder instead (`SharedFolder.copiedStore`).
+/// original when it opens, and heals when it first reads the other copy's operations
+/// (`healCopiedReplica`).
 extension Store {
   /// `MACHINE:INODE` for the file at `path`, or nil when it cannot be told.
   static func fileLocation(_ path: String) -> String? {
@@ -65,9 +66,11 @@ extension Store {
   /// Takes a new replica id and key; the old key, if there was one, introduces the new.
   /// Its statements run once, so they are not cached (a cached statement keeps its last
   /// arguments, here the private key, alive).
-  static func reidentify(_ db: Database, local: LocalReplica) throws -> (LocalReplica, Reidentification) {
+  static func reidentify(_ db: Database, local: LocalReplica, as id: ReplicaID = .random()) throws -> (
+    LocalReplica, Reidentification
+  ) {
     let old = try existingSigningKey(db)
-    let replacement = LocalReplica(id: ReplicaID.random(), person: local.person)
+    let replacement = LocalReplica(id: id, person: local.person)
     let identity = SigningIdentity()
     try db.execute(sql: "UPDATE replica SET is_local = 0 WHERE is_local = 1")
     try db.execute(
@@ -79,6 +82,9 @@ extension Store {
       arguments: [Hex.encode(identity.rawRepresentation)])
     if let old {
       try PersonKeys.store(try Introduction.make(person: local.person, key: identity.publicKey, by: old), db: db)
+      // And the other way: a teammate who meets this copy's key first (the old one may
+      // never have published) then accepts the other copy's operations under the old key.
+      try PersonKeys.store(try Introduction.make(person: local.person, key: old.publicKey, by: identity), db: db)
       // The old key signs nothing more: this store publishes that introduction itself.
       try db.execute(
         sql:

@@ -43,10 +43,18 @@ public struct SharedFolder {
     public var published: [Published] = []
     /// This store's own files merged into a larger one, or superseded, and removed.
     public var removed: [String] = []
+    /// Set when the folder showed another copy of this store writing as it, and this store
+    /// took a new identity (`Store.healCopiedReplica`).
+    public var healed: ForkHeal?
+    /// Set when a refused file showed another copy of this store writing as it, which
+    /// this store could not heal yet: it published none of its own operations, which would
+    /// spread two histories under one replica id.
+    public var withheld = false
 
     /// Whether the pass brought anything new into the store or changed the folder.
     public var changed: Bool {
       imported.contains { $0.receive.new > 0 || $0.receive.pending > 0 } || !published.isEmpty || !removed.isEmpty
+        || healed != nil
     }
   }
 
@@ -55,6 +63,7 @@ public struct SharedFolder {
   public func sync(trust: Bool) throws -> Pass {
     var pass = Pass()
     try importNew(trust: trust, into: &pass)
+    pass.withheld = pass.refused.contains { ($0.error as? BundleError)?.showsCopiedReader == true }
     try publish(into: &pass)
     return pass
   }
@@ -89,15 +98,21 @@ public struct SharedFolder {
       }
     }
     var verified: [(name: String, bundle: VerifiedBundle)] = []
-    for (name, file) in candidates {
+    for (name, _) in candidates {
       let shown = SafeText.escaped(name)
       do {
-        if case .segment(own, _, _, _) = file { throw Self.copiedStore(file: shown) }
         let bytes = try BundleFile.read((path as NSString).appendingPathComponent(name), followLinks: false)
         verified.append((shown, try BundleFormat.decode(bytes, file: shown)))
       } catch {
         pass.refused.append((name, error))
       }
+    }
+    // Another copy of this store writing as it shows itself here first, in its segments.
+    do {
+      pass.healed = try store.healCopiedReplica(shownBy: verified)
+    } catch let error as BundleError {
+      pass.refused.append((error.file, error))
+      verified.removeAll { $0.name == error.file }
     }
     // Key statements first: a file's new device may be vouched for by another's.
     verified.sort { ($0.bundle.operationCount == 0 ? 0 : 1) < ($1.bundle.operationCount == 0 ? 0 : 1) }
@@ -149,16 +164,6 @@ public struct SharedFolder {
         """, arguments: [replica.hex]) ?? 0
   }
 
-  static func copiedStore(file: String) -> BundleError {
-    BundleError(
-      file: file,
-      problem:
-        "holds operations written under this store's own replica id that this store never wrote: another copy of this store (a restored backup, a cloned disk) is writing as it",
-      remedy:
-        "keep using one copy; the edits the other made under this identity cannot reach peers that took these. "
-        + "A copy made with cp (a new file) takes its own identity by itself when it opens")
-  }
-
   // MARK: Writing
 
   /// Publishes what this store has that its files in the folder lack, merging its own
@@ -166,10 +171,10 @@ public struct SharedFolder {
   /// changed. Runs inside a write transaction, so two processes on one store never
   /// publish the same operations twice.
   func publish(into pass: inout Pass) throws {
-    let identity = try store.signingIdentity()
-    let local = store.local
     let created = store.wallClock()
     try store.queue.write { db in
+      let local = try store.currentIdentity(db)
+      let identity = try Store.signingIdentity(db, local: local)
       let reader = StoreReader(db: db)
       let counter = try reader.vectorClock()[local.id]
       var segments: [OwnSegment] = []
@@ -190,11 +195,14 @@ public struct SharedFolder {
       // The segment of the new operations alone, encoded to learn its size: usually the
       // plan writes just that, and it is not encoded again.
       var measured: SegmentWriter.Segment?
-      let plan = try SegmentCompaction.plan(segments, counter: counter) { from, to in
-        let segment = try writer.encode(from: from, to: to)
-        measured = segment
-        return segment.bytes.count
-      }
+      let plan =
+        pass.withheld
+        ? .none
+        : try SegmentCompaction.plan(segments, counter: counter) { from, to in
+          let segment = try writer.encode(from: from, to: to)
+          measured = segment
+          return segment.bytes.count
+        }
       if let write = plan.write {
         let segment =
           try measured.flatMap { $0.from == write.from && $0.to == write.to ? $0 : nil }

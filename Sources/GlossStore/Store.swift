@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import GlossCore
+import Synchronization
 
 /// This store's own replica: who writes here.
 public struct LocalReplica: Sendable, Equatable {
@@ -16,7 +17,11 @@ public struct LocalReplica: Sendable, Equatable {
 public final class Store: Sendable {
   public let path: String
   let queue: DatabaseQueue
-  public let local: LocalReplica
+  /// Who writes here. It changes while the store is open only when the store learns it is
+  /// a copy (`healCopiedReplica`, or another process that did so: every write transaction
+  /// reads it again), so it is read through a lock rather than fixed at opening.
+  public var local: LocalReplica { localReplica.withLock { $0 } }
+  let localReplica: Mutex<LocalReplica>
   /// Set when this store found on opening that it is a copy and took a new identity.
   public let reidentification: Reidentification?
   /// Wall-clock milliseconds; injectable so tests can step the clock backwards.
@@ -77,20 +82,21 @@ public final class Store: Sendable {
         ? DatabaseQueue(configuration: configuration) : DatabaseQueue(path: path, configuration: configuration)
       // Opening to read writes nothing: migrations and the identity are written only
       // when missing, so a reader never takes the write lock another process may hold.
-      var identity: LocalReplica
+      var opened: LocalReplica
       switch try queue.read(Self.survey) {
       case .ready(let existing):
-        identity = existing
+        opened = existing
       case .foreign:
         throw StoreError.foreign(path)
       case .empty where !create:
         throw StoreError.noStore(path)
       case .empty, .unfinished:
         try Schema.migrator.migrate(queue)
-        identity = try queue.write { db in try Self.loadIdentity(db) ?? Self.createIdentity(db, person: person) }
+        opened = try queue.write { db in try Self.loadIdentity(db) ?? Self.createIdentity(db, person: person) }
       }
-      (local, reidentification) =
-        path == ":memory:" ? (identity, nil) : try Self.checkLocation(queue, path: path, local: identity)
+      let located = path == ":memory:" ? (opened, nil) : try Self.checkLocation(queue, path: path, local: opened)
+      localReplica = Mutex(located.0)
+      reidentification = located.1
       try refreshDueStatuses()
     } catch let error as DatabaseError {
       throw StoreError.from(error, path: path)
@@ -180,6 +186,14 @@ public final class Store: Sendable {
     }
   }
 
+  /// The local replica as the store file says inside a transaction, remembered: another
+  /// process on this store may have given it a new identity since this one opened it.
+  func currentIdentity(_ db: Database) throws -> LocalReplica {
+    guard let stored = try Self.loadIdentity(db) else { return local }
+    localReplica.withLock { $0 = stored }
+    return stored
+  }
+
   /// Runs `body` in one transaction: everything it commits lands together or not at all.
   /// Ctrl-C in the REPL stops it at the next SQLite step; everything rolls back.
   public func write<T>(_ body: (WriteSession) throws -> T) throws -> T {
@@ -188,7 +202,7 @@ public final class Store: Sendable {
     do {
       return try queue.write { db in
         try budget.run(on: db.sqliteConnection) {
-          let session = try WriteSession(db: db, local: local, now: wallClock)
+          let session = try WriteSession(db: db, local: try currentIdentity(db), now: wallClock)
           let result = try body(session)
           try session.finish()
           return result

@@ -33,7 +33,7 @@ extension Store {
   /// This store's Ed25519 identity, made on first use and kept in `meta`.
   public func signingIdentity() throws -> SigningIdentity {
     if let existing = try queue.read({ db in try Self.existingSigningKey(db) }) { return existing }
-    return try queue.write { db in try Self.signingIdentity(db, local: local) }
+    return try queue.write { db in try Self.signingIdentity(db, local: try currentIdentity(db)) }
   }
 
   /// The identity, if this store has made one: reading must not make it.
@@ -128,6 +128,7 @@ extension Store {
     let base = peer?.lastClock ?? VectorClock()
     let now = wallClock()
     let (bytes, count, ranges) = try queue.write { db -> ([UInt8], Int, [BundleRange]) in
+      let local = try currentIdentity(db)
       let identity = try Self.signingIdentity(db, local: local)
       let reader = StoreReader(db: db)
       let clock = try reader.vectorClock()

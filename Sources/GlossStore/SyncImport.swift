@@ -11,13 +11,18 @@ extension Store {
   public func importBundles(
     _ paths: [String], trust: Bool, followLinks: Bool = true, progress: (Int, Double) -> Void = { _, _ in }
   ) throws -> [BundleImport] {
+    try importVerified(try Self.decodeBundles(paths, followLinks: followLinks), trust: trust, progress: progress)
+  }
+
+  /// Reads and verifies bundle files, each named for messages as the path given.
+  public static func decodeBundles(_ paths: [String], followLinks: Bool = true) throws -> [(
+    name: String, bundle: VerifiedBundle
+  )] {
     // Each file's bytes are let go once decoded: only its decompressed body is kept.
-    var bundles: [(String, VerifiedBundle)] = []
-    for path in paths {
+    try paths.map { path in
       let name = SafeText.escaped(path)
-      bundles.append((name, try BundleFormat.decode(try BundleFile.read(path, followLinks: followLinks), file: name)))
+      return (name, try BundleFormat.decode(try BundleFile.read(path, followLinks: followLinks), file: name))
     }
-    return try importVerified(bundles, trust: trust, progress: progress)
   }
 
   /// Imports bundles given as (name, bytes): all verified first, then one transaction.
@@ -44,11 +49,18 @@ extension Store {
       defer { try? session.db.exec(sql: "PRAGMA cache_size = -\(Self.cacheKilobytes)") }
       var results: [BundleImport] = []
       var before = 0
+      let local = session.local
+      // This store's own operations that no bundle or folder file ever held: no teammate
+      // can name them (`healCopiedReplica`).
+      let unpublished = try Self.published(session.db, replica: local.id) + 1..<session.clock[local.id] + 1
       for (path, bundle) in bundles {
         let keys = PersonKeys(
           db: session.db, local: local, ownKey: try Self.existingSigningKey(session.db)?.publicKey,
           carried: bundle.introductions)
         let ownNewDevices = try Self.checkKeys(bundle, file: path, trust: trust, keys: keys)
+        if bundle.ranges.contains(where: { $0.replica == local.id && $0.to > session.clock[local.id] }) {
+          throw Self.forkNotLocated(file: path)
+        }
         let checks = try Self.historyChecks(bundle, file: path, session: session)
         try Self.remember(bundle, db: session.db)
         if !ownNewDevices.isEmpty {
@@ -64,6 +76,9 @@ extension Store {
         try bundle.forEachOperation { op, link, payload in
           if let check = checks[op.dot], check.ours != link.chain {
             throw Self.rewrite(check.range, at: op.dot.counter, file: path)
+          }
+          for dot in op.supersedes + op.requires where dot.replica == local.id && unpublished.contains(dot.counter) {
+            throw Self.forkReference(file: path, operation: op, names: dot)
           }
           try incoming.add(op, link: link, payload: payload)
           if incoming.applied >= reported + 1_000 {

@@ -35,6 +35,19 @@ import Testing
   }
 
   /// alice, with the seed, has run `sync dir` on a shared folder; bob has not yet.
+  /// Two `sync dir` passes of each store in turn, with `--trust` where asked; then every
+  /// store holds the same.
+  static func syncAll(_ stores: [(GlossProcess, trust: Bool)], through shared: URL) throws {
+    for _ in 0..<2 {
+      for (gloss, trust) in stores {
+        let result = try gloss.run(arguments: ["sync", "dir", shared.path] + (trust ? ["--trust"] : []))
+        #expect(result.status == 0, "\(result.stderr)")
+      }
+    }
+    let dump = try stores[0].0.run("dump").stdout
+    for (gloss, _) in stores.dropFirst() { #expect(try gloss.run("dump").stdout == dump) }
+  }
+
   static func aliceHasPublished() throws -> (alice: GlossProcess, bob: GlossProcess, shared: URL) {
     let alice = GlossProcess(person: "alice")
     let bob = GlossProcess(person: "bob")
@@ -131,30 +144,19 @@ import Testing
     // alice's old key introduced it. (alice has not met bob yet: --trust for his key.)
     try alice.run("tag", "bruix2017regorafenib", "from-desktop")
     try bob.run("status", "bruix2017regorafenib", "read")
-    for _ in 0..<2 {
-      for (gloss, trust) in [(laptop, true), (alice, true), (bob, false)] {
-        let result = try gloss.run(arguments: ["sync", "dir", shared.path] + (trust ? ["--trust"] : []))
-        #expect(result.status == 0, "\(result.stderr)")
-      }
-    }
-    let dump = try alice.run("dump").stdout
-    #expect(try laptop.run("dump").stdout == dump)
-    #expect(try bob.run("dump").stdout == dump)
+    try Self.syncAll([(laptop, true), (alice, true), (bob, false)], through: shared)
     let tags = try bob.run("show", "bruix2017regorafenib").stdout
     for tag in ["from-laptop", "again", "from-desktop"] { #expect(tags.contains(tag)) }
     #expect(try !FileManager.default.contentsOfDirectory(atPath: shared.path).contains { $0.contains("sync-conflict") })
   }
-  /// A block-for-block clone (a disk image restored on the same machine) cannot be told
-  /// from the original when it opens; the shared folder shows it: each copy refuses the
-  /// other's operations under their one replica id, says why, and their files never
-  /// collide under one name (which a sync tool would turn into conflict copies).
-  @Test func aCloneWritingAsTheSameReplicaIsNamedNotMerged() throws {
-    let (alice, bob, shared) = try Self.aliceHasPublished()
+  /// A block-for-block clone of alice's store: the same file contents, and the location it
+  /// recorded is where it is now (a disk image restored on the same machine keeps the
+  /// machine id and the inode), so it cannot tell at opening that it is a copy.
+  static func blockClone(of alice: GlossProcess) throws -> GlossProcess {
     let clone = GlossProcess(person: "alice", createStore: false)
     for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: alice.store + suffix) {
       try FileManager.default.copyItem(atPath: alice.store + suffix, toPath: clone.store + suffix)
     }
-    // What a clone of the whole disk would record: the same machine, the same inode.
     var status = stat()
     #expect(stat(clone.store, &status) == 0)
     let machine = try String(contentsOfFile: "/etc/machine-id", encoding: .utf8)
@@ -165,19 +167,129 @@ import Testing
     try sqlite.run()
     sqlite.waitUntilExit()
     #expect(sqlite.terminationStatus == 0)
-    #expect(try clone.run("tag", "bruix2017regorafenib", "from-clone").stderr.isEmpty, "the clone is not told apart")
+    return clone
+  }
+
+  /// The clone and the original both write as alice's one replica. The folder shows the
+  /// clone the original's operations under its own id: it takes a new identity, moves the
+  /// edits it made since the copy to it (a note and its edit, a tag, a status), and every
+  /// edit of both copies reaches everyone.
+  @Test func aBlockCloneHealsWhenTheFolderShowsTheOriginal() throws {
+    let (alice, bob, shared) = try Self.aliceHasPublished()
+    #expect(try bob.run("sync", "dir", "--trust", shared.path).status == 0)
+    let clone = try Self.blockClone(of: alice)
+    let before = try clone.run("peers", "--json").json()["you"]?["replica"]?.stringValue
+    #expect(try clone.run("tag", "bruix2017regorafenib", "from-clone").stderr.isEmpty, "not told apart at opening")
+    let note = try #require(try clone.run("note", "ye4z", "written on the clone", "--json").json()["id"]?.stringValue)
+    #expect(try clone.run("note-edit", note, "edited on the clone").status == 0)
+    #expect(try clone.run("status", "ye4z", "reading").status == 0)
     try alice.run("tag", "bruix2017regorafenib", "from-alice")
+    try alice.run("note", "ye4z", "written on the original")
     #expect(try alice.run("sync", "dir", shared.path).status == 0)
-    let cloned = try clone.run("sync", "dir", shared.path)
-    #expect(cloned.status == 3)
-    #expect(cloned.stderr.contains("another copy of this store"), "\(cloned.stderr)")
-    let back = try alice.run("sync", "dir", shared.path)
-    #expect(back.status == 3)
-    #expect(back.stderr.contains("another copy of this store"))
+
+    let healed = try clone.run("sync", "dir", shared.path)
+    #expect(healed.status == 0, "\(healed.stderr)")
+    #expect(healed.stderr.contains("another copy of this store"), "\(healed.stderr)")
+    #expect(healed.stderr.contains("its 4 operations since the two parted are that replica's now"), "\(healed.stderr)")
+    #expect(healed.stderr.split(separator: "\n").count == 1, "told in one line")
+    #expect(healed.stdout.contains("from alice: 2 new"), "\(healed.stdout)")
+    let after = try clone.run("peers", "--json").json()["you"]?["replica"]?.stringValue
+    #expect(after != nil && after != before)
+    try Self.syncAll([(alice, false), (bob, false), (clone, false)], through: shared)
+    let shown = try bob.run("show", "bruix2017regorafenib").stdout
+    for text in ["from-clone", "from-alice", "edited on the clone", "written on the original"] {
+      #expect(shown.contains(text), "\(text) missing from \(shown)")
+    }
+    #expect(!shown.contains("written on the clone"), "the edit superseded the note's first text")
+    #expect(try bob.run("conflicts").stdout == "no conflicts\n")
+    // The clone's note has the id its new dot derives, the same on every store.
+    let notes = try bob.run("notes", "ye4z", "--json").json().arrayValue ?? []
+    let moved = try #require(notes.first { $0["body"]?.stringValue == "edited on the clone" })
+    #expect(moved["id"]?.stringValue != note)
+    #expect(try clone.run("notes", "ye4z", "--json").json().arrayValue?.count == notes.count)
     let names = try FileManager.default.contentsOfDirectory(atPath: shared.path)
-    #expect(names.filter { $0.contains(".31-31.") }.count == 2, "\(names)")
-    let peer = try bob.run("sync", "dir", "--trust", shared.path)
-    #expect(peer.status == 3)
-    #expect(peer.stderr.contains("rewrites the history of alice"))
+    #expect(!names.contains { $0.contains("sync-conflict") })
+    #expect(try clone.run("tag", "bruix2017regorafenib", "later").stderr.isEmpty, "healed once, then quiet")
+  }
+
+  /// When both copies published after they parted, teammates may hold either one's
+  /// operations under the same dots: neither copy can heal, and each says so.
+  @Test func clonesThatBothPublishedAreNamedNotMerged() throws {
+    let (alice, _, shared) = try Self.aliceHasPublished()
+    let clone = try Self.blockClone(of: alice)
+    try clone.run("tag", "bruix2017regorafenib", "from-clone")
+    try alice.run("tag", "bruix2017regorafenib", "from-alice")
+    let hidden = shared.appendingPathComponent("elsewhere")
+    try FileManager.default.createDirectory(at: hidden, withIntermediateDirectories: true)
+    // The clone publishes into its own copy of the folder, which the sync tool merges later.
+    #expect(try clone.run("sync", "dir", hidden.path).status == 0)
+    #expect(try alice.run("sync", "dir", shared.path).status == 0)
+    for name in try FileManager.default.contentsOfDirectory(atPath: hidden.path) {
+      try? FileManager.default.moveItem(
+        at: hidden.appendingPathComponent(name), to: shared.appendingPathComponent(name))
+    }
+    for gloss in [clone, alice] {
+      let result = try gloss.run("sync", "dir", shared.path)
+      #expect(result.status == 3)
+      #expect(result.stderr.contains("has published its own operations since then"), "\(result.stderr)")
+      #expect(result.stderr.contains("keep using one copy"))
+    }
+  }
+
+  /// A teammate's file that names an operation of the clone's replica which the clone wrote
+  /// but never published can only mean the original's: it waits, and applies once the
+  /// original's own file arrives and the clone has healed.
+  @Test func aReferenceToAnUnpublishedOperationWaitsForTheHeal() throws {
+    let (alice, bob, shared) = try Self.aliceHasPublished()
+    #expect(try bob.run("sync", "dir", "--trust", shared.path).status == 0)
+    let clone = try Self.blockClone(of: alice)
+    try clone.run("tag", "bruix2017regorafenib", "mine")
+    try alice.run("tag", "bruix2017regorafenib", "shared-tag")
+    #expect(try alice.run("sync", "dir", shared.path).status == 0)
+    #expect(try bob.run("sync", "dir", shared.path).status == 0)
+    #expect(try bob.run("untag", "bruix2017regorafenib", "shared-tag").status == 0)
+    #expect(try bob.run("sync", "dir", shared.path).status == 0)
+    // The clone's folder has had bob's file delivered, and not yet alice's newest.
+    let partial = alice.folder.appendingPathComponent("partial")
+    try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
+    let files = try FileManager.default.contentsOfDirectory(atPath: shared.path).filter { $0.hasSuffix(".gloss") }
+    let aliceNewest = try #require(files.first { $0.contains(".31-31.") })
+    for name in files where name != aliceNewest {
+      try FileManager.default.copyItem(
+        at: shared.appendingPathComponent(name), to: partial.appendingPathComponent(name))
+    }
+    let waiting = try clone.run("sync", "dir", "--trust", partial.path)
+    #expect(waiting.status == 3)
+    #expect(waiting.stderr.contains("although this store never published it"), "\(waiting.stderr)")
+    try FileManager.default.copyItem(
+      at: shared.appendingPathComponent(aliceNewest), to: partial.appendingPathComponent(aliceNewest))
+    let healed = try clone.run("sync", "dir", "--trust", partial.path)
+    #expect(healed.status == 0, "\(healed.stderr)")
+    #expect(healed.stderr.contains("another copy of this store"))
+    let tags = try clone.run("show", "bruix2017regorafenib", "--json").json()["tags"]?.arrayValue ?? []
+    #expect(tags.contains(.string("mine")))
+    #expect(!tags.contains(.string("shared-tag")), "bob's removal applies to alice's tag, not the clone's")
+  }
+
+  /// A store rolled back in place (a file-system snapshot restored: same machine, same
+  /// inode) is behind what it once published. A bundle from its past self, carried by
+  /// hand, shows it: it takes a new identity, and gets back what it had lost.
+  @Test func aRolledBackStoreHealsFromABundleFile() throws {
+    let (alice, _, _) = try Self.aliceHasPublished()
+    let snapshot = try Self.blockClone(of: alice)
+    try alice.run("tag", "bruix2017regorafenib", "after-the-snapshot")
+    let bundle = alice.folder.appendingPathComponent("carried.gloss").path
+    #expect(try alice.run("sync", "export", bundle).status == 0)
+    let imported = try snapshot.run("sync", "import", bundle)
+    #expect(imported.status == 0, "\(imported.stderr)")
+    #expect(imported.stderr.contains("another copy of this store"), "\(imported.stderr)")
+    #expect(imported.stderr.contains("it had written nothing since the two parted"))
+    #expect(imported.stdout.contains("1 new"), "\(imported.stdout)")
+    #expect(try snapshot.run("show", "bruix2017regorafenib").stdout.contains("after-the-snapshot"))
+    try snapshot.run("tag", "bruix2017regorafenib", "restored")
+    let back = alice.folder.appendingPathComponent("back.gloss").path
+    #expect(try snapshot.run("sync", "export", back).status == 0)
+    #expect(try alice.run("sync", "import", back).status == 0)
+    #expect(try alice.run("dump").stdout == snapshot.run("dump").stdout)
   }
 }

@@ -21,6 +21,8 @@ struct Replica {
     store = try Store(path: ":memory:", person: person, wallClock: { clock.now() })
   }
 
+  init(store: Store) { self.store = store }
+
   /// Everything in this replica's log, in causal order.
   func allOperations() throws -> [Op] { try store.read { try $0.operations(missingFrom: VectorClock()) } }
 

@@ -119,6 +119,97 @@ final class FolderNetwork {
     }
   }
 
+  /// A replica copied block for block (the copy cannot tell at opening), then random edits
+  /// on both copies and everyone else. The copies publish one after the other: the copy's
+  /// first sync comes once the folder has reached it whole, and the original's next once
+  /// the copy's files have reached it (had both published their own edits before either
+  /// saw the other's, no store could heal: `clonesThatBothPublishedAreNamedNotMerged`).
+  /// Exactly one copy heals, moving the edits it made since the copy to a new replica;
+  /// then random rounds with partial deliveries. Every store ends with the same dump, and
+  /// with every operation anyone wrote exactly once.
+  @Test func aBlockCopiedReplicaHealsAndNoEditIsLost() async {
+    await propertyCheck(count: 25, input: Gen.int(in: 0...Int(Int32.max))) { seed in
+      #expect(throws: Never.self) { try healCopy(seed: seed) }
+    }
+  }
+
+  func healCopy(seed: Int) throws {
+    var simulation = try Simulation(seed: UInt64(seed), replicaCount: 3, people: ["alice", "bob", "carol"])
+    let network = try FolderNetwork(replicas: 4)
+    /// Which replicas may sync: all but the copy until it first does.
+    final class Gate: @unchecked Sendable { var syncing: Set<Int> = [0, 1, 2] }
+    let gate = Gate()
+    simulation.bundleExchange = { simulation, replica in
+      let index = simulation.replicas.firstIndex { $0.store === replica.store }!
+      guard gate.syncing.contains(index) else { return }
+      try network.deliver(to: index, share: simulation.random.next() % 9, random: &simulation.random)
+      try network.sync(index, replica)
+    }
+    func rounds(_ count: Int, _ simulation: inout Simulation) throws {
+      for _ in 0..<count {
+        for index in simulation.replicas.indices.shuffled(using: &simulation.random) {
+          for _ in 0..<(simulation.random.next() % 3) { try simulation.step(simulation.replicas[index]) }
+          guard gate.syncing.contains(index) else { continue }
+          try network.deliver(to: index, share: simulation.random.next() % 9, random: &simulation.random)
+          try network.sync(index, simulation.replicas[index])
+        }
+      }
+    }
+    func total(_ replica: Replica) throws -> UInt64 {
+      try replica.store.read { try $0.vectorClock() }.counters.values.reduce(0, +)
+    }
+    func own(_ replica: Replica) throws -> UInt64 {
+      try replica.store.read { try $0.vectorClock() }[replica.store.local.id]
+    }
+    try rounds(3, &simulation)
+    try network.settle(simulation.replicas, random: &simulation.random)
+    let originalIndex = Int(simulation.random.next() % 3)
+    let original = simulation.replicas[originalIndex]
+    let file = network.root.appendingPathComponent("copy.sqlite").path
+    try original.store.backup(to: file)
+    let copy = Replica(store: try Store(path: file, wallClock: { [clock = simulation.clock] in clock.now() }))
+    #expect(copy.store.reidentification == nil && copy.store.local == original.store.local)
+    let shared = original.store.local.id
+    let (before, fork) = (try total(original), try own(original))
+    let others = try simulation.replicas.filter { $0.store !== original.store }.map { ($0, try own($0)) }
+    simulation.replicas.append(copy)
+    try rounds(3, &simulation)
+    // At least one edit of the copy's own, so that its first sync either heals or
+    // publishes, and the original's then heals.
+    try copy.store.write { session in
+      let record = try session.reader.records(.all, limit: 1).records[0]
+      _ = try session.tag(try session.reader.resolveRecord(record.id), ["on-the-copy"])
+    }
+    let written = (original: try own(original) - fork, copy: try own(copy) - fork)
+    try network.deliver(to: 3, share: 8, random: &simulation.random)
+    let copyPass = try network.sync(3, copy)
+    try network.deliver(to: originalIndex, share: 8, random: &simulation.random)
+    let originalPass = try network.sync(originalIndex, original)
+    gate.syncing.insert(3)
+    try rounds(2, &simulation)
+    try network.settle(simulation.replicas, random: &simulation.random)
+
+    let dumps = try simulation.replicas.map { try $0.dump() }
+    #expect(Set(dumps).count == 1, "replicas diverged (seed \(seed))")
+    for replica in simulation.replicas { #expect(try replica.store.read { try $0.pendingCount() } == 0) }
+    // Exactly one copy took a new identity: the copy if the folder showed it the
+    // original's own edits since the copy, else the original once the copy's reached it.
+    #expect((copyPass.healed != nil) != (originalPass.healed != nil), "seed \(seed)")
+    #expect((copyPass.healed != nil) == (copy.store.local.id != shared), "seed \(seed)")
+    #expect((originalPass.healed != nil) == (original.store.local.id != shared), "seed \(seed)")
+    let (healed, kept) = copyPass.healed != nil ? (copy, original) : (original, copy)
+    let heal = try #require(copyPass.healed ?? originalPass.healed)
+    #expect(
+      heal.forkPoint == fork && UInt64(heal.reissued) == (healed.store === copy.store ? written.copy : written.original)
+    )
+    // Every operation anyone wrote, once: what all had at the copy, each copy's own since
+    // (all of the healed one's are its new replica's), and everyone else's since.
+    let expected =
+      before + (try own(kept) - fork) + (try own(healed))
+      + (try others.reduce(0) { $0 + (try own($1.0)) - $1.1 })
+    for replica in simulation.replicas { #expect(try total(replica) == expected, "seed \(seed)") }
+  }
+
   /// A lab of fifty, each on two devices, with a library of 500 records: the folder
   /// holds at most 1.2 times one bundle of everyone's operations, and each replica a
   /// handful of files.

@@ -87,7 +87,9 @@ struct SyncImportCommand: ParsableCommand {
   func run() throws {
     let store = try storeOptions.open()
     let progress = ProgressLine(noun: "operations", enabled: !json)
-    let results = try store.importBundles(files, trust: trust) { done, fraction in
+    let bundles = try Store.decodeBundles(files)
+    if let heal = try store.healCopiedReplica(shownBy: bundles) { Self.tell(heal, store: store) }
+    let results = try store.importVerified(bundles, trust: trust) { done, fraction in
       progress.update(done: done, fraction: fraction)
     }
     progress.finish()
@@ -109,6 +111,20 @@ struct SyncImportCommand: ParsableCommand {
     for result in results {
       output.line(Self.summary(result, names: names))
     }
+  }
+
+  /// One line, on standard error as when a copy is found at opening (`CommandContext`).
+  static func tell(_ heal: ForkHeal, store: Store) {
+    let change = heal.reidentification
+    let moved =
+      heal.reissued == 0
+      ? "it had written nothing since the two parted"
+      : "its \(heal.reissued) operation\(heal.reissued == 1 ? "" : "s") since the two parted are that replica's now"
+    FileHandle.standardError.write(
+      Data(
+        ("gloss: another copy of this store (a cloned disk, a restored snapshot) writes as replica "
+          + "\(change.previous.short) too: this store now writes as \(change.current.short), introduced by its old "
+          + "key, and \(moved)\n").utf8))
   }
 
   static func summary(_ result: BundleImport, names: [ReplicaID: String]) -> String {
@@ -199,6 +215,7 @@ struct SyncDirCommand: ParsableCommand {
   static func report(_ pass: SharedFolder.Pass, store: Store, quietWhenIdle: Bool) {
     let output = CommandContext.current.output
     let names = (try? store.personNames()) ?? [:]
+    if let heal = pass.healed { SyncImportCommand.tell(heal, store: store) }
     for result in pass.imported { output.line(SyncImportCommand.summary(result, names: names)) }
     for (name, error) in pass.refused {
       let reason = (error as? BundleError)?.description ?? "\(SafeText.escaped(name)): \(error)"
@@ -213,7 +230,11 @@ struct SyncDirCommand: ParsableCommand {
     if !pass.removed.isEmpty {
       output.line("removed \(pass.removed.joined(separator: ", ")) (merged into newer files)")
     }
-    if !quietWhenIdle, pass.published.isEmpty { output.line("nothing new to publish") }
+    if pass.withheld {
+      output.line("published nothing of this store's own: another copy of it writes as it (see above)")
+    } else if !quietWhenIdle, pass.published.isEmpty {
+      output.line("nothing new to publish")
+    }
   }
 }
 
