@@ -20,45 +20,38 @@ public struct Reidentification: Sendable, Equatable {
 /// replica id and signing key with it. If both copies went on writing under that id, each
 /// would number different operations the same, every peer would refuse the second history
 /// it saw, and one copy's edits would never reach anyone. So a store remembers where its
-/// file lives, the machine (`/etc/machine-id`, else the host name) and the file's inode,
-/// and a store that opens somewhere else takes a new replica id and key before it writes
-/// anything: the operations it holds stay the old replica's (the same in both copies), and
-/// its own new ones are the new replica's. The old key signs an introduction of the new
-/// one, so peers accept it as the same person's new device (BUNDLE.md §8.1).
+/// file lives (`FileLocation`), and a store that opens somewhere else takes a new replica
+/// id and key before it writes anything: the operations it holds stay the old replica's
+/// (the same in both copies), and its own new ones are the new replica's. The old key
+/// signs an introduction of the new one, so peers accept it as the same person's new
+/// device (BUNDLE.md §8.1).
 ///
 /// A file moved within its file system keeps its inode and its identity; a copy made
-/// block for block (a disk image restored on the same machine) cannot be told from the
+/// block for block on the same machine (a disk image restored) cannot be told from the
 /// original when it opens, and heals when it first reads the other copy's operations
 /// (`healCopiedReplica`).
 extension Store {
-  /// `MACHINE:INODE` for the file at `path`, or nil when it cannot be told.
-  static func fileLocation(_ path: String) -> String? {
-    var status = stat()
-    guard stat(path, &status) == 0 else { return nil }
-    let machine =
-      (try? String(contentsOfFile: "/etc/machine-id", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-      ?? ProcessInfo.processInfo.hostName
-    return "\(machine):\(status.st_ino)"
-  }
-
   /// Compares where the store's file is with where it was; writes only when they differ
   /// (or on the first open that records it), so that opening to read takes no write lock.
   static func checkLocation(_ queue: DatabaseQueue, path: String, local: LocalReplica) throws -> (
     LocalReplica, Reidentification?
   ) {
-    guard let here = fileLocation(path) else { return (local, nil) }
+    guard let here = FileLocation.current(of: path) else { return (local, nil) }
     let recorded = try queue.read { db in
       try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'location'")
     }
-    if recorded == here { return (local, nil) }
+    if recorded == here.recorded { return (local, nil) }
     return try queue.write { db in
       let recorded = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'location'")
       try db.execute(
         sql:
           "INSERT INTO meta (key, value) VALUES ('location', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        arguments: [here])
-      // First open since locations were recorded, or another process got here first.
-      guard let recorded, recorded != here else { return (try loadIdentity(db) ?? local, nil) }
+        arguments: [here.recorded])
+      // First open since locations were recorded, another process got here first, or the
+      // same file on the same machine with some of its network hardware changed.
+      guard let before = recorded.flatMap(FileLocation.init(recorded:)), !before.isSameFile(as: here) else {
+        return (try loadIdentity(db) ?? local, nil)
+      }
       return try reidentify(db, local: local)
     }
   }

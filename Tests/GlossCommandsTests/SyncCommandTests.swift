@@ -149,10 +149,26 @@ import Testing
     for tag in ["from-laptop", "again", "from-desktop"] { #expect(tags.contains(tag)) }
     #expect(try !FileManager.default.contentsOfDirectory(atPath: shared.path).contains { $0.contains("sync-conflict") })
   }
+  /// A disk cloned whole onto another laptop keeps the machine id and the inode; the
+  /// network hardware is another. The copy tells it when it opens, before it writes.
+  @Test func aDiskClonedOntoOtherHardwareTakesANewIdentityAtOnce() throws {
+    let (alice, _, _) = try Self.aliceHasPublished()
+    let clone = try Self.blockClone(of: alice, hardware: "02:00:5e:00:53:01")
+    let first = try clone.run("tag", "bruix2017regorafenib", "on-the-new-laptop")
+    #expect(first.status == 0)
+    let physical = try FileManager.default.contentsOfDirectory(atPath: "/sys/class/net").contains { name in
+      FileManager.default.fileExists(atPath: "/sys/class/net/\(name)/device")
+        && (try? String(contentsOfFile: "/sys/class/net/\(name)/addr_assign_type", encoding: .utf8))?
+          .hasPrefix("0") == true
+    }
+    // A machine with no physical interface (a container) has no hardware to tell by.
+    #expect(first.stderr.contains("is a copy of a store") == physical, "\(first.stderr)")
+  }
+
   /// A block-for-block clone of alice's store: the same file contents, and the location it
   /// recorded is where it is now (a disk image restored on the same machine keeps the
   /// machine id and the inode), so it cannot tell at opening that it is a copy.
-  static func blockClone(of alice: GlossProcess) throws -> GlossProcess {
+  static func blockClone(of alice: GlossProcess, hardware: String? = nil) throws -> GlossProcess {
     let clone = GlossProcess(person: "alice", createStore: false)
     for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: alice.store + suffix) {
       try FileManager.default.copyItem(atPath: alice.store + suffix, toPath: clone.store + suffix)
@@ -163,7 +179,8 @@ import Testing
       .trimmingCharacters(in: .whitespacesAndNewlines)
     let sqlite = Process()
     sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    sqlite.arguments = [clone.store, "UPDATE meta SET value = '\(machine):\(status.st_ino)' WHERE key = 'location'"]
+    let location = "\(machine):\(status.st_ino)" + (hardware.map { " " + $0 } ?? "")
+    sqlite.arguments = [clone.store, "UPDATE meta SET value = '\(location)' WHERE key = 'location'"]
     try sqlite.run()
     sqlite.waitUntilExit()
     #expect(sqlite.terminationStatus == 0)
