@@ -8,11 +8,17 @@ device is idle and which files it pulled. Checks, after every round and at the e
 identical `gloss dump` everywhere; no `.sync-conflict-` file; no temporary file of gloss's
 ever pulled by Syncthing (its ItemFinished events) or left in a folder; no file skipped by
 gloss; every watcher stops cleanly on SIGINT. Every process started is stopped.
+
+Then carol's laptop is cloned block for block (the copy records the same place, so it
+cannot tell at opening): the copy edits offline (its folder paused) while carol goes on
+editing and publishing; when the copy comes back, Syncthing brings it carol's files, and
+its watcher must take a new identity, keep the copy's edits, and converge with everyone.
 """
 
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -147,19 +153,63 @@ def converged(devices):
     return all(dump == dumps[0] for dump in dumps)
 
 
+def block_clone(original, copy):
+    """Copies `original`'s store file to `copy`'s and records the copy's place as the
+    original's was recorded: what a restored disk image looks like when it opens."""
+    for suffix in ["", "-wal"]:
+        if os.path.exists(original.store + suffix):
+            shutil.copyfile(original.store + suffix, copy.store + suffix)
+    with open("/etc/machine-id") as machine:
+        place = "%s:%d" % (machine.read().strip(), os.stat(copy.store).st_ino)
+    subprocess.run(["sqlite3", copy.store, "UPDATE meta SET value = '%s' WHERE key = 'location'" % place],
+                   check=True)
+
+
+def clone_round(devices, copy, records):
+    """carol's laptop cloned; the copy edits offline, carol goes on; then the copy is back."""
+    carol = devices[2]
+    record = records[0]
+    carol.stop_watch()
+    block_clone(carol, copy)
+    copy.rest("/rest/config/folders/gloss", "PATCH", {"paused": True})
+    copy.gloss("tag", record, "from-the-copy")
+    copy.gloss("note", record, "written on the copy while offline")
+    carol.start_watch()
+    carol.gloss("tag", record, "from-carol-after-the-copy")
+    wait_until("carol's edit reaches alice and bob", lambda: idle(devices) and converged(devices), 120)
+    started = time.time()
+    copy.rest("/rest/config/folders/gloss", "PATCH", {"paused": False})
+    wait_until("the copy's folder has carol's files", lambda: idle(devices + [copy]), 120)
+    copy.start_watch()
+    everyone = devices + [copy]
+    wait_until("the copy heals and everyone converges", lambda: idle(everyone) and converged(everyone), 120)
+    shown = json.loads(devices[0].gloss("show", record, "--json"))
+    for text in ["from-the-copy", "from-carol-after-the-copy"]:
+        if text not in shown.get("tags", []):
+            raise SystemExit("the tag %s was lost after the copy healed" % text)
+    notes = [n["body"] for n in json.loads(devices[0].gloss("notes", record, "--json"))]
+    if "written on the copy while offline" not in notes:
+        raise SystemExit("the copy's note was lost after it healed")
+    with open(os.path.join(os.path.dirname(copy.store), "watch-%s.log" % copy.name)) as log:
+        if "another copy of this store" not in log.read():
+            raise SystemExit("the copy never said it took a new identity")
+    print("clone: the copy healed and converged in %.1f s" % (time.time() - started), flush=True)
+
+
 def main():
     gloss, seed, work = sys.argv[1:4]
     randomness = random.Random(7)
     devices = [Device(name, work, gloss) for name in PEOPLE]
+    copy = Device("carol-copy", work, gloss)
     try:
-        for device in devices:
-            device.configure(devices)
+        for device in devices + [copy]:
+            device.configure(devices + [copy])
             device.start()
-        for device in devices:
+        for device in devices + [copy]:
             wait_until(device.name + "'s Syncthing answers", lambda d=device: d.rest("/rest/system/ping"), 60)
         wait_until("the devices are connected", lambda: all(
             all(c["connected"] for i, c in d.rest("/rest/system/connections")["connections"].items() if i != d.id)
-            for d in devices), 60)
+            for d in devices + [copy]), 60)
         for device in devices:
             device.gloss("init", "--name", device.name)
         devices[0].gloss("import", seed)
@@ -201,6 +251,8 @@ def main():
             timings.append(time.time() - started)
             print("round %d: converged in %.1f s%s" % (
                 round, timings[-1], " (%s offline, then back)" % offline.name if offline else ""), flush=True)
+        clone_round(devices, copy, records)
+        devices.append(copy)
         for device in devices:
             device.stop_watch()
         problems = []
@@ -227,7 +279,7 @@ def main():
         print("converged: %d rounds, median %.1f s; folder %d files, %d bytes; no conflict copies, "
               "no temporary file transferred" % (ROUNDS, sorted(timings)[len(timings) // 2], len(files), size))
     finally:
-        for device in devices:
+        for device in devices + ([] if copy in devices else [copy]):
             if device.watch and device.watch.poll() is None:
                 device.watch.kill()
             if device.syncthing and device.syncthing.poll() is None:
