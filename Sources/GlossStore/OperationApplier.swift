@@ -21,6 +21,11 @@ struct OperationApplier {
   /// Emptied when it passes `recentRowsLimit`, so a bundle of any size costs bounded memory.
   private var recentRows: [Dot: Int64] = [:]
   private static let recentRowsLimit = 100_000
+  /// The records this session looked up by id: nearly every operation names one, and most
+  /// name one named moments before. A record's row, id and origin never change; its group
+  /// changes only when an operation regroups records (a creation, a merge, an unmerge, a
+  /// DOI or PMID set: `RecordGroups.refresh`), after which this is emptied.
+  private var records: [String: RecordRef] = [:]
   /// Registers that went from agreement to conflict: what an import reports as
   /// "conflicts created", counted as they happen so it costs nothing per stored history.
   private(set) var conflictsCreated = 0
@@ -161,6 +166,7 @@ struct OperationApplier {
   private mutating func apply(_ operation: Op, seq: Int64, now: HLCTimestamp) throws {
     let prepared = preparedAbsent?.id == operation.target ? preparedAbsent : nil
     preparedAbsent = nil
+    defer { if operation.body.mayRegroup { records.removeAll(keepingCapacity: true) } }
     switch operation.body {
     case .createRecord(let publication):
       try createRecord(publication, id: operation.target, operation: operation, seq: seq, now: now, prepared: prepared)
@@ -240,10 +246,13 @@ struct OperationApplier {
   }
 
   /// The record an operation acts on; `group` is where its annotations go.
-  private func requireRecord(_ id: String) throws -> RecordRef {
+  private mutating func requireRecord(_ id: String) throws -> RecordRef {
+    if let record = records[id] { return record }
     guard let record = try StoreReader(db: db).recordRef(id: id) else {
       throw StoreError("operation targets record \(id), which this store does not have")
     }
+    if records.count >= Self.recentRowsLimit { records.removeAll(keepingCapacity: true) }
+    records[id] = record
     return record
   }
 
@@ -356,5 +365,16 @@ public struct RecordRef: Sendable, Equatable {
     self.id = id
     self.origin = origin
     self.group = group ?? num
+  }
+}
+
+extension OperationBody {
+  /// Whether applying this may move records between groups (`RecordGroups.refresh`).
+  fileprivate var mayRegroup: Bool {
+    switch self {
+    case .createRecord, .mergeRecord, .unmergeRecord: true
+    case .setField(let field, _): field == .doi || field == .pmid
+    default: false
+    }
   }
 }
