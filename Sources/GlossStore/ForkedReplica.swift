@@ -56,28 +56,40 @@ extension Store {
       func ours(_ at: UInt64) throws -> [UInt8] {
         at == 0 ? ChainHash.zero : try Self.chain(db, replicaNum: num, counter: at)
       }
-      // The other copy's chain hash at each of its operations the bundles show.
-      var theirs: [UInt64: [UInt8]] = [:]
+      // The last counter at which the other copy's chain is known to equal this store's,
+      // and the counters at which the bundles show the other copy's chain at all. Chains
+      // agree up to the fork and differ after it, so each range is compared only up to
+      // its first difference, and nothing per operation is kept.
+      var shared: UInt64 = 0
+      var shown: [ClosedRange<UInt64>] = []
       var shownIn: String?
       for (name, bundle) in bundles {
-        var forked = false
-        for range in bundle.ranges where range.replica == local.id && range.publicKey == ownKey {
-          guard try range.to > counter || ours(range.to) != range.head else { continue }
-          forked = true
-          theirs[range.from - 1] = range.previous
+        let forked = try bundle.ranges.filter { range in
+          try range.replica == local.id && range.publicKey == ownKey
+            && (range.to > counter || ours(range.to) != range.head)
         }
-        guard forked else { continue }
+        guard !forked.isEmpty else { continue }
         shownIn = shownIn ?? name
-        bundle.forEachOperation { op, link, _ in
-          if op.dot.replica == local.id { theirs[op.dot.counter] = link.chain }
+        for range in forked {
+          shown.append((range.from - 1)...range.to)
+          if try range.from - 1 <= counter && ours(range.from - 1) == range.previous {
+            shared = max(shared, range.from - 1)
+          }
+        }
+        var previous: UInt64 = 0
+        var differs = false
+        try bundle.forEachOperation { op, link, _ in
+          guard op.dot.replica == local.id else { return }
+          let at = op.dot.counter
+          if at != previous + 1 { differs = false }
+          previous = at
+          guard !differs, at <= counter, forked.contains(where: { $0.from <= at && at <= $0.to }) else { return }
+          if try ours(at) == link.chain { shared = max(shared, at) } else { differs = true }
         }
       }
       guard let file = shownIn else { return nil }
-      var fork: UInt64 = 0
-      for (at, chain) in theirs where at > fork && at <= counter {
-        if try ours(at) == chain { fork = at }
-      }
-      guard theirs[fork + 1] != nil else { throw Self.forkNotLocated(file: file) }
+      let fork = shared
+      guard shown.contains(where: { $0.contains(fork + 1) }) else { throw Self.forkNotLocated(file: file) }
       let published = try Self.published(db, replica: local.id)
       guard published <= fork else { throw Self.forkPublished(file: file, fork: fork, published: published) }
       let (renamed, change) = try Self.reidentify(db, local: local, as: try Self.replicaID(replacing: local.id, db))

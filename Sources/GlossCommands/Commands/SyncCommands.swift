@@ -88,7 +88,7 @@ struct SyncImportCommand: ParsableCommand {
     let store = try storeOptions.open()
     let progress = ProgressLine(noun: "operations", enabled: !json)
     let bundles = try Store.decodeBundles(files)
-    if let heal = try store.healCopiedReplica(shownBy: bundles) { Self.tell(heal, store: store) }
+    if let heal = try store.healCopiedReplica(shownBy: bundles) { Self.tell(heal) }
     let results = try store.importVerified(bundles, trust: trust) { done, fraction in
       progress.update(done: done, fraction: fraction)
     }
@@ -114,7 +114,7 @@ struct SyncImportCommand: ParsableCommand {
   }
 
   /// One line, on standard error as when a copy is found at opening (`CommandContext`).
-  static func tell(_ heal: ForkHeal, store: Store) {
+  static func tell(_ heal: ForkHeal) {
     let change = heal.reidentification
     let moved =
       heal.reissued == 0
@@ -215,7 +215,7 @@ struct SyncDirCommand: ParsableCommand {
   static func report(_ pass: SharedFolder.Pass, store: Store, quietWhenIdle: Bool) {
     let output = CommandContext.current.output
     let names = (try? store.personNames()) ?? [:]
-    if let heal = pass.healed { SyncImportCommand.tell(heal, store: store) }
+    if let heal = pass.healed { SyncImportCommand.tell(heal) }
     for result in pass.imported { output.line(SyncImportCommand.summary(result, names: names)) }
     for (name, error) in pass.refused {
       let reason = (error as? BundleError)?.description ?? "\(SafeText.escaped(name)): \(error)"
