@@ -34,6 +34,16 @@ struct OperationApplier {
   /// FTS5 writes its pending index to disk at every statement that changes it, which made
   /// a 50,000-record import spend most of its time building and merging tiny segments.
   private var unindexedFrom: Int64?
+  /// Notes created or rewritten by this session, whose full-text entries are brought up to
+  /// date together (`indexNotes`), as records' are: a trigger per note made FTS5 write its
+  /// pending index at every note's statement, and a note's creation or edit cost seven
+  /// times a tag's. For each such note indexed before the session, `indexedBodies` keeps
+  /// the body its entry was made from, which FTS5 needs to remove that entry (an
+  /// external-content index holds no copy). Indexed every `notesPerIndexing` notes, so a
+  /// bundle of any size costs bounded memory.
+  private var notesToIndex: Set<Int64> = []
+  private var indexedBodies: [Int64: String] = [:]
+  private static let notesPerIndexing = 10_000
   /// A record the importer has just looked for, by id, DOI and PMID, in this transaction,
   /// and not found (`WriteSession.commitNewRecord`): its creation skips those lookups and
   /// takes the citekey and columns prepared with it. Holds for the next operation only.
@@ -151,9 +161,41 @@ struct OperationApplier {
     unindexedFrom = nil
   }
 
-  /// Writes the clock entries changed since the last flush, and indexes new records.
+  /// Brings the full-text entries of the notes this session changed up to date: removes
+  /// each old entry, then adds the current bodies, one statement each.
+  mutating func indexNotes() throws {
+    guard !notesToIndex.isEmpty else { return }
+    if !indexedBodies.isEmpty {
+      let stale = JSONValue.array(
+        indexedBodies.sorted { $0.key < $1.key }.map { .array([.int($0.key), .string($0.value)]) })
+      try db.exec(
+        sql: """
+          INSERT INTO note_fts (note_fts, rowid, body)
+          SELECT 'delete', json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)
+          """, arguments: [stale.canonical])
+    }
+    try db.exec(
+      sql:
+        "INSERT INTO note_fts (rowid, body) SELECT num, body FROM note WHERE num IN (SELECT value FROM json_each(?))",
+      arguments: [JSONValue.array(notesToIndex.sorted().map { .int($0) }).canonical])
+    notesToIndex.removeAll(keepingCapacity: true)
+    indexedBodies.removeAll(keepingCapacity: true)
+  }
+
+  /// Marks a note's full-text entry out of date; `indexed` is its body before this change
+  /// (nil for a note just created), which is what the entry was made from if this is the
+  /// first change since the notes were last indexed.
+  private mutating func noteChanged(_ note: Int64, indexed: String?) throws {
+    // Before marking it: the note's own new body is not written yet.
+    if notesToIndex.count >= Self.notesPerIndexing, !notesToIndex.contains(note) { try indexNotes() }
+    if notesToIndex.insert(note).inserted, let indexed { indexedBodies[note] = indexed }
+  }
+
+  /// Writes the clock entries changed since the last flush, and indexes new records and
+  /// changed notes.
   mutating func flush() throws {
     try indexNewRecords()
+    try indexNotes()
     for replica in dirtyClock {
       try db.exec(
         sql:
@@ -206,9 +248,10 @@ struct OperationApplier {
           INSERT INTO note (id, record, home, origin, author, anchor, body, state) VALUES (?, ?, ?, ?, ?, ?, ?, 'live')
           """,
         arguments: [operation.target, record.group, record.num, seq, operation.person, anchor?.json.canonical, text])
+      let note = db.lastInsertedRowID
       try db.exec(
-        sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, 0, ?)",
-        arguments: [db.lastInsertedRowID, seq, text])
+        sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, 0, ?)", arguments: [note, seq, text])
+      try noteChanged(note, indexed: nil)
     case .editNote(let text):
       try writeNote(operation, seq: seq, content: .text(text))
     case .deleteNote:
@@ -340,9 +383,11 @@ struct OperationApplier {
 
   private mutating func writeNote(_ operation: Op, seq: Int64, content: NoteContent) throws {
     guard
-      let note = try Int64.fetchOne(
-        db.cachedStatement(sql: "SELECT num FROM note WHERE id = ?"), arguments: [operation.target])
+      let row = try Row.fetchOne(
+        db.cachedStatement(sql: "SELECT num, body FROM note WHERE id = ?"), arguments: [operation.target])
     else { throw StoreError("operation targets note \(operation.target), which this store does not have") }
+    let note: Int64 = row[0]
+    try noteChanged(note, indexed: row[1] as String)
     let registers = NoteRegisters(db: db)
     var register = try registers.load(note: note)
     let wasConflicted = NoteState(register.register).isConflict

@@ -89,6 +89,10 @@ public enum Schema {
     migrator.registerMigration("v9-lossless-lists") { db in
       try LosslessListsMigration.run(db)
     }
+    migrator.registerMigration("v10-bulk-note-index") { db in
+      // Notes are indexed once per write (`OperationApplier.indexNotes`), as records are.
+      try db.execute(sql: "DROP TRIGGER note_fts_insert; DROP TRIGGER note_fts_update")
+    }
     return migrator
   }
 

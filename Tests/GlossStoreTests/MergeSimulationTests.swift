@@ -146,7 +146,10 @@ struct Simulation {
     try simulation.settle()
     let dumps = try simulation.replicas.map { try $0.dump() }
     #expect(Set(dumps).count == 1, "replicas diverged (seed \(seed))")
-    for replica in simulation.replicas { #expect(try replica.store.read { try $0.pendingCount() } == 0) }
+    for replica in simulation.replicas {
+      #expect(try replica.store.read { try $0.pendingCount() } == 0)
+      try replica.checkFullTextIndexes()
+    }
 
     // The union of all operations, applied to a fresh store in random causal orders in
     // small batches, gives the same dump.

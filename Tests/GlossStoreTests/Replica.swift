@@ -1,7 +1,8 @@
 import Foundation
 import GlossCore
-import GlossStore
 import Synchronization
+
+@testable import GlossStore
 
 /// A wall clock tests can move, shared by simulated replicas.
 final class TestClock: Sendable {
@@ -34,6 +35,16 @@ struct Replica {
   func pull(from other: Replica) throws -> ReceiveSummary { try receive(other.allOperations()) }
 
   func dump() throws -> String { try store.read { try $0.dump() }.canonical }
+
+  /// FTS5's own check that each full-text index holds exactly what its table does (the
+  /// indexes are brought up to date in bulk, not by triggers); throws when one does not.
+  func checkFullTextIndexes() throws {
+    try store.queue.write { db in
+      for index in ["record_fts", "note_fts"] {
+        try db.execute(sql: "INSERT INTO \(index) (\(index), rank) VALUES ('integrity-check', 1)")
+      }
+    }
+  }
 
   func record(_ id: String) throws -> RecordRef { try store.read { try $0.resolveRecord(id) } }
 
