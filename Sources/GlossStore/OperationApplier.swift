@@ -29,21 +29,8 @@ struct OperationApplier {
   /// Registers that went from agreement to conflict: what an import reports as
   /// "conflicts created", counted as they happen so it costs nothing per stored history.
   private(set) var conflictsCreated = 0
-  /// The first record created by this session that is not in the full-text index yet.
-  /// Records are indexed in one statement when the session ends (`flush`), not one by one:
-  /// FTS5 writes its pending index to disk at every statement that changes it, which made
-  /// a 50,000-record import spend most of its time building and merging tiny segments.
-  private var unindexedFrom: Int64?
-  /// Notes created or rewritten by this session, whose full-text entries are brought up to
-  /// date together (`indexNotes`), as records' are: a trigger per note made FTS5 write its
-  /// pending index at every note's statement, and a note's creation or edit cost seven
-  /// times a tag's. For each such note indexed before the session, `indexedBodies` keeps
-  /// the body its entry was made from, which FTS5 needs to remove that entry (an
-  /// external-content index holds no copy). Indexed every `notesPerIndexing` notes, so a
-  /// bundle of any size costs bounded memory.
-  private var notesToIndex: Set<Int64> = []
-  private var indexedBodies: [Int64: String] = [:]
-  private static let notesPerIndexing = 10_000
+  /// The full-text entries this session has yet to make (`FullTextBacklog`).
+  private var fullText = FullTextBacklog()
   /// A record the importer has just looked for, by id, DOI and PMID, in this transaction,
   /// and not found (`WriteSession.commitNewRecord`): its creation skips those lookups and
   /// takes the citekey and columns prepared with it. Holds for the next operation only.
@@ -148,54 +135,11 @@ struct OperationApplier {
     try apply(operation, seq: seq, now: now)
   }
 
-  /// Adds the records created since the last call to the full-text index. It must run
-  /// before any indexed column of such a record changes (the update trigger removes the
-  /// old words from the index, which must hold them) and before the session ends.
-  mutating func indexNewRecords(before record: Int64? = nil) throws {
-    guard let from = unindexedFrom, record.map({ $0 >= from }) ?? true else { return }
-    try db.exec(
-      sql: """
-        INSERT INTO record_fts (rowid, title, abstract, authors, journal)
-        SELECT num, title, abstract, authors, journal FROM record WHERE num >= ? ORDER BY num
-        """, arguments: [from])
-    unindexedFrom = nil
-  }
-
-  /// Brings the full-text entries of the notes this session changed up to date: removes
-  /// each old entry, then adds the current bodies, one statement each.
-  mutating func indexNotes() throws {
-    guard !notesToIndex.isEmpty else { return }
-    if !indexedBodies.isEmpty {
-      let stale = JSONValue.array(
-        indexedBodies.sorted { $0.key < $1.key }.map { .array([.int($0.key), .string($0.value)]) })
-      try db.exec(
-        sql: """
-          INSERT INTO note_fts (note_fts, rowid, body)
-          SELECT 'delete', json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)
-          """, arguments: [stale.canonical])
-    }
-    try db.exec(
-      sql:
-        "INSERT INTO note_fts (rowid, body) SELECT num, body FROM note WHERE num IN (SELECT value FROM json_each(?))",
-      arguments: [JSONValue.array(notesToIndex.sorted().map { .int($0) }).canonical])
-    notesToIndex.removeAll(keepingCapacity: true)
-    indexedBodies.removeAll(keepingCapacity: true)
-  }
-
-  /// Marks a note's full-text entry out of date; `indexed` is its body before this change
-  /// (nil for a note just created), which is what the entry was made from if this is the
-  /// first change since the notes were last indexed.
-  private mutating func noteChanged(_ note: Int64, indexed: String?) throws {
-    // Before marking it: the note's own new body is not written yet.
-    if notesToIndex.count >= Self.notesPerIndexing, !notesToIndex.contains(note) { try indexNotes() }
-    if notesToIndex.insert(note).inserted, let indexed { indexedBodies[note] = indexed }
-  }
-
   /// Writes the clock entries changed since the last flush, and indexes new records and
   /// changed notes.
   mutating func flush() throws {
-    try indexNewRecords()
-    try indexNotes()
+    try fullText.indexRecords(db)
+    try fullText.indexNotes(db)
     for replica in dirtyClock {
       try db.exec(
         sql:
@@ -214,7 +158,7 @@ struct OperationApplier {
       try createRecord(publication, id: operation.target, operation: operation, seq: seq, now: now, prepared: prepared)
     case .setField(let field, let value):
       let record = try requireRecord(operation.target)
-      try indexNewRecords(before: record.num)
+      try fullText.indexRecords(db, before: record.num)
       var register = try FieldRegisters(db: db).load(record: record, field: field)
       let wasConflicted = register.register.isConflicted
       register.write(entry(operation, value), superseding: operation.supersedes)
@@ -251,7 +195,7 @@ struct OperationApplier {
       let note = db.lastInsertedRowID
       try db.exec(
         sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, 0, ?)", arguments: [note, seq, text])
-      try noteChanged(note, indexed: nil)
+      try fullText.noteChanged(note, indexed: nil, db)
     case .editNote(let text):
       try writeNote(operation, seq: seq, content: .text(text))
     case .deleteNote:
@@ -355,14 +299,14 @@ struct OperationApplier {
         joined.topics, joined.sources, joined.library, seq,
       ])
       let num = db.lastInsertedRowID
-      if unindexedFrom == nil { unindexedFrom = num }
+      fullText.recordCreated(num)
       return (RecordRef(num: num, id: id, origin: seq), true, shown != nil)
     }
     // A second creation of the same paper (another peer imported it too): every field
     // register gains this write beside what it holds; equal values do not conflict. A
     // library field the creation leaves empty is not written: one source lacking a DOI
     // says nothing against another that has it.
-    try indexNewRecords(before: existing.num)
+    try fullText.indexRecords(db, before: existing.num)
     let registers = FieldRegisters(db: db)
     for field in RecordField.allCases where !(field.isLibraryField && field.isEmpty(publication.value(of: field))) {
       var register = try registers.load(record: existing, field: field)
@@ -387,7 +331,7 @@ struct OperationApplier {
         db.cachedStatement(sql: "SELECT num, body FROM note WHERE id = ?"), arguments: [operation.target])
     else { throw StoreError("operation targets note \(operation.target), which this store does not have") }
     let note: Int64 = row[0]
-    try noteChanged(note, indexed: row[1] as String)
+    try fullText.noteChanged(note, indexed: row[1] as String, db)
     let registers = NoteRegisters(db: db)
     var register = try registers.load(note: note)
     let wasConflicted = NoteState(register.register).isConflict

@@ -72,7 +72,7 @@ public enum Schema {
       }
     }
     migrator.registerMigration("v7-bulk-full-text-index") { db in
-      // New records are indexed once per write (`OperationApplier.indexNewRecords`).
+      // New records are indexed once per write (`FullTextBacklog`).
       try db.execute(sql: "DROP TRIGGER record_fts_insert")
     }
     migrator.registerMigration("v8-entries-by-operation") { db in
@@ -90,7 +90,7 @@ public enum Schema {
       try LosslessListsMigration.run(db)
     }
     migrator.registerMigration("v10-bulk-note-index") { db in
-      // Notes are indexed once per write (`OperationApplier.indexNotes`), as records are.
+      // Notes are indexed once per write (`FullTextBacklog`), as records are.
       try db.execute(sql: "DROP TRIGGER note_fts_insert; DROP TRIGGER note_fts_update")
     }
     return migrator
