@@ -93,6 +93,13 @@ public enum Schema {
       // Notes are indexed once per write (`FullTextBacklog`), as records are.
       try db.execute(sql: "DROP TRIGGER note_fts_insert; DROP TRIGGER note_fts_update")
     }
+    migrator.registerMigration("v11-superseded-status-index") { db in
+      // Every opening looks for statuses that have come due (`Store.refreshDueStatuses`)
+      // by `hlc` or by `superseded_at`; without this, the second read every entry: 8 ms
+      // at 60,000 entries, on every command.
+      try db.execute(
+        sql: "CREATE INDEX status_entry_superseded ON status_entry(superseded_at) WHERE superseded_at IS NOT NULL")
+    }
     return migrator
   }
 
