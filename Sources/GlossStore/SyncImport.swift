@@ -53,6 +53,7 @@ extension Store {
       // This store's own operations that no bundle or folder file ever held: no teammate
       // can name them (`healCopiedReplica`).
       let unpublished = try Self.published(session.db, replica: local.id) + 1..<session.clock[local.id] + 1
+      let namesUnpublished = { (dot: Dot) in dot.replica == local.id && unpublished.contains(dot.counter) }
       for (path, bundle) in bundles {
         let keys = PersonKeys(
           db: session.db, local: local, ownKey: try Self.existingSigningKey(session.db)?.publicKey,
@@ -77,7 +78,9 @@ extension Store {
           if let check = checks[op.dot], check.ours != link.chain {
             throw Self.rewrite(check.range, at: op.dot.counter, file: path)
           }
-          for dot in op.supersedes + op.requires where dot.replica == local.id && unpublished.contains(dot.counter) {
+          if !unpublished.isEmpty,
+            let dot = op.supersedes.first(where: namesUnpublished) ?? op.requires.first(where: namesUnpublished)
+          {
             throw Self.forkReference(file: path, operation: op, names: dot)
           }
           try incoming.add(op, link: link, payload: payload)
