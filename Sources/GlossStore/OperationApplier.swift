@@ -18,9 +18,10 @@ struct OperationApplier {
   /// The log rows of the operations this session applied, most recent ones: a status, an
   /// untag or an edit names what it supersedes by dot, usually something applied moments
   /// before, and a lookup in the log for each was one statement more per operation.
-  /// Emptied when it passes `recentRowsLimit`, so a bundle of any size costs bounded memory.
+  /// Emptied when it passes `sessionCacheLimit`, so a bundle of any size costs bounded memory.
   private var recentRows: [Dot: Int64] = [:]
-  private static let recentRowsLimit = 100_000
+  /// How many entries `recentRows` and `records` each hold before they are emptied.
+  private static let sessionCacheLimit = 100_000
   /// The records this session looked up by id: nearly every operation names one, and most
   /// name one named moments before. A record's row, id and origin never change; its group
   /// changes only when an operation regroups records (a creation, a merge, an unmerge, a
@@ -128,7 +129,7 @@ struct OperationApplier {
       operation.requires.map(\.description).joined(separator: " "), Data(chain),
     ])
     let seq = db.lastInsertedRowID
-    if recentRows.count >= Self.recentRowsLimit { recentRows.removeAll(keepingCapacity: true) }
+    if recentRows.count >= Self.sessionCacheLimit { recentRows.removeAll(keepingCapacity: true) }
     recentRows[operation.dot] = seq
     clock.record(operation.dot)
     dirtyClock.insert(operation.dot.replica)
@@ -238,7 +239,7 @@ struct OperationApplier {
     guard let record = try StoreReader(db: db).recordRef(id: id) else {
       throw StoreError("operation targets record \(id), which this store does not have")
     }
-    if records.count >= Self.recentRowsLimit { records.removeAll(keepingCapacity: true) }
+    if records.count >= Self.sessionCacheLimit { records.removeAll(keepingCapacity: true) }
     records[id] = record
     return record
   }
