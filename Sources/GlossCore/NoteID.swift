@@ -20,7 +20,7 @@ public enum TagName {
   public static func key(_ spelling: String) -> String {
     // ASCII is already NFC, and its case folding is lowering A-Z: no Foundation round trip
     // for the tags nearly everyone writes.
-    if spelling.utf8.allSatisfy({ $0 < 0x80 }) {
+    if spelling.isASCII {
       return String(decoding: spelling.utf8.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
     }
     return spelling.precomposedStringWithCanonicalMapping.folding(options: [.caseInsensitive], locale: nil)

@@ -44,7 +44,7 @@ public struct RecordID: Hashable, Comparable, Sendable, CustomStringConvertible 
   /// Unicode NFKD, diacritics dropped, case-folded, every run of punctuation and white
   /// space collapsed to one space, trimmed.
   public static func normalise(_ text: String) -> String {
-    if text.utf8.allSatisfy({ $0 < 0x80 }) { return normaliseASCII(text) }
+    if text.isASCII { return normaliseASCII(text) }
     let folded = text.decomposedStringWithCompatibilityMapping
       .folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     var out = String.UnicodeScalarView()
