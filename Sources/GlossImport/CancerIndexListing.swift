@@ -20,14 +20,12 @@ public enum ListingEntry: Sendable {
 /// last breadcrumb step.
 public struct CancerIndexListing: Sendable {
   public let path: String
-  /// The name recorded as the records' source: the file name, not its folder, so that two
-  /// peers who saved the page in different places record the same source.
+  /// The name recorded as the records' source (`ImportFormat.sourceName(ofFile:)`).
   public let sourceName: String
 
   public init(path: String) {
     self.path = path
-    // NFC: a source is named by its file, and macOS spells file names decomposed.
-    sourceName = (path.split(separator: "/").last.map(String.init) ?? path).nfc
+    sourceName = ImportFormat.sourceName(ofFile: path)
   }
 
   /// Reads the whole file, calling `body` with each entry in page order.

@@ -43,6 +43,13 @@ public enum ImportFormat: String, CaseIterable, Sendable {
 }
 
 extension ImportFormat {
+  /// The source the records of the file at `path` are recorded from: its name, not its
+  /// folder, so that two peers who saved it in different places record the same source;
+  /// in NFC, since macOS spells file names decomposed.
+  static func sourceName(ofFile path: String) -> String {
+    (path.split(separator: "/").last.map(String.init) ?? path).nfc
+  }
+
   /// What a file of this format holds when it holds nothing to import.
   var noEntry: String {
     switch self {
@@ -66,8 +73,7 @@ public struct LibraryFile {
 
   public init(path: String) throws(ImportError) {
     self.path = path
-    // NFC: a source is named by its file, and macOS spells file names decomposed.
-    sourceName = (path.split(separator: "/").last.map(String.init) ?? path).nfc
+    sourceName = ImportFormat.sourceName(ofFile: path)
     let handle = try LineReader.open(path)
     defer { try? handle.close() }
     let read: Data
