@@ -30,6 +30,13 @@ struct OperationApplier {
   /// Registers that went from agreement to conflict: what an import reports as
   /// "conflicts created", counted as they happen so it costs nothing per stored history.
   private(set) var conflictsCreated = 0
+  /// The (record, person) statuses whose entries changed since `status` was last written
+  /// for them, and the latest reader's clock given: a person's status on a record is
+  /// written once per transaction, not once per status operation (it was one register
+  /// load and one upsert each, a quarter of an import's statements). Written at `flush`,
+  /// and before anything that may regroup records moves the entries.
+  private var staleStatuses: Set<StatusKey> = []
+  private var latestNow = HLCTimestamp(packed: 0)
   /// The full-text entries this session has yet to make (`FullTextBacklog`).
   private var fullText = FullTextBacklog()
   /// A record the importer has just looked for, by id, DOI and PMID, in this transaction,
@@ -139,6 +146,7 @@ struct OperationApplier {
   /// Writes the clock entries changed since the last flush, and indexes new records and
   /// changed notes.
   mutating func flush() throws {
+    try refreshStaleStatuses()
     try fullText.indexRecords(db)
     try fullText.indexNotes(db)
     for replica in dirtyClock {
@@ -150,9 +158,21 @@ struct OperationApplier {
     dirtyClock.removeAll()
   }
 
+  /// Writes the status of each (record, person) whose entries changed, as of the latest
+  /// reader's clock.
+  private mutating func refreshStaleStatuses() throws {
+    let registers = StatusRegisters(db: db)
+    for key in staleStatuses.sorted() {
+      try registers.refresh(record: key.record, person: key.person, now: latestNow)
+    }
+    staleStatuses.removeAll(keepingCapacity: true)
+  }
+
   private mutating func apply(_ operation: Op, seq: Int64, now: HLCTimestamp) throws {
     let prepared = preparedAbsent?.id == operation.target ? preparedAbsent : nil
     preparedAbsent = nil
+    latestNow = max(latestNow, now)
+    if operation.body.mayRegroup { try refreshStaleStatuses() }
     defer { if operation.body.mayRegroup { records.removeAll(keepingCapacity: true) } }
     switch operation.body {
     case .createRecord(let publication):
@@ -203,12 +223,12 @@ struct OperationApplier {
       try writeNote(operation, seq: seq, content: .deleted)
     case .setStatus(let status):
       let record = try requireRecord(operation.target)
-      let registers = StatusRegisters(db: db)
-      let elsewhere = try registers.write(
+      let elsewhere = try StatusRegisters(db: db).write(
         seq: seq, record: record.group, person: operation.person, timestamp: operation.timestamp, status: status,
         superseding: try logRows(of: operation.supersedes))
-      for other in Set(elsewhere + [record.group]).sorted() {
-        try registers.refresh(record: other, person: operation.person, now: now)
+      if staleStatuses.count >= Self.sessionCacheLimit { try refreshStaleStatuses() }
+      for other in elsewhere + [record.group] {
+        staleStatuses.insert(StatusKey(record: other, person: operation.person))
       }
     case .saySource(let source, let fields):
       let record = try requireRecord(operation.target)
@@ -340,6 +360,14 @@ struct OperationApplier {
     if !wasConflicted && NoteState(register.register).isConflict { conflictsCreated += 1 }
     try registers.store(register, note: note, newSeq: (operation.dot, seq))
   }
+}
+
+/// A person's status on a record (the group's survivor row).
+private struct StatusKey: Hashable, Comparable {
+  let record: Int64
+  let person: String
+
+  static func < (a: Self, b: Self) -> Bool { (a.record, a.person) < (b.record, b.person) }
 }
 
 /// A record's row number, the dot that created it, and the row of its group's survivor,

@@ -149,6 +149,7 @@ struct Simulation {
     for replica in simulation.replicas {
       #expect(try replica.store.read { try $0.pendingCount() } == 0)
       try replica.checkFullTextIndexes()
+      try replica.checkStatuses()
     }
 
     // The union of all operations, applied to a fresh store in random causal orders in
@@ -166,10 +167,16 @@ struct Simulation {
         index += size
       }
       #expect(try fresh.dump() == dumps[0], "order-dependent result (seed \(seed))")
+      try fresh.checkStatuses()
       let again = try fresh.receive(all)
       #expect(again.new == 0 && again.known == all.count, "idempotent")
       #expect(try fresh.dump() == dumps[0])
     }
+    // All of it in one transaction: statuses written at its end, merges in between.
+    let whole = try Replica(person: "observer", clock: simulation.clock)
+    try whole.receive(all)
+    #expect(try whole.dump() == dumps[0], "one transaction differs (seed \(seed))")
+    try whole.checkStatuses()
   }
 
   @Test func threeReplicasConverge() async {

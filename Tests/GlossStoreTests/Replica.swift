@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import GlossCore
 import Synchronization
 
@@ -42,6 +43,26 @@ struct Replica {
     try store.queue.write { db in
       for index in ["record_fts", "note_fts"] {
         try db.execute(sql: "INSERT INTO \(index) (\(index), rank) VALUES ('integrity-check', 1)")
+      }
+    }
+  }
+
+  /// The `status` table, written once per transaction for what changed
+  /// (`OperationApplier`), must hold exactly one row per record group and person with
+  /// status entries there, each the status those entries give now; throws where it does not.
+  func checkStatuses() throws {
+    let now = try store.currentTimestamp()
+    try store.queue.read { db in
+      let registers = StatusRegisters(db: db)
+      var expected: [String] = []
+      for row in try Row.fetchAll(db, sql: "SELECT DISTINCT record, person FROM status_entry ORDER BY record, person") {
+        let status = try registers.load(record: row[0], person: row[1], now: now).effective(now: now).status
+        expected.append("\(row[0] as Int64) \(row[1] as String) \(status.rawValue)")
+      }
+      let stored = try Row.fetchAll(db, sql: "SELECT record, person, status FROM status ORDER BY record, person")
+        .map { "\($0[0] as Int64) \($0[1] as String) \($0[2] as String)" }
+      guard stored == expected else {
+        throw StoreError("the status table holds \(stored), its entries give \(expected)")
       }
     }
   }
