@@ -37,6 +37,10 @@ struct OperationApplier {
   /// and before anything that may regroup records moves the entries.
   private var staleStatuses: Set<StatusKey> = []
   private var latestNow = HLCTimestamp(packed: 0)
+  /// For each tag this session added, a bound on its stored first addition: the stored one
+  /// is never later. An addition at or after the bound cannot be the first, so it skips
+  /// the upsert of the tag's row, one statement of every tag operation.
+  private var tagFirsts: [String: TagFirst] = [:]
   /// The full-text entries this session has yet to make (`FullTextBacklog`).
   private var fullText = FullTextBacklog()
   /// A record the importer has just looked for, by id, DOI and PMID, in this transaction,
@@ -192,6 +196,9 @@ struct OperationApplier {
       let key = TagName.key(spelling)
       // An addition joins the OR-set beside the additions there: one row more.
       try TagRegisters(db: db).add(key: key, record: record.group, addition: seq)
+      let first = TagFirst(hlc: Int64(operation.timestamp.packed), replica: operation.dot.replica.hex)
+      if let bound = tagFirsts[key], bound <= first { break }
+      tagFirsts[key] = min(tagFirsts[key] ?? first, first)
       try db.exec(
         sql: """
           INSERT INTO tag (key, display, first_hlc, first_replica) VALUES (?, ?, ?, ?)
@@ -199,7 +206,7 @@ struct OperationApplier {
             first_replica = excluded.first_replica
           WHERE (excluded.first_hlc, excluded.first_replica) < (tag.first_hlc, tag.first_replica)
           """,
-        arguments: [key, spelling, Int64(operation.timestamp.packed), operation.dot.replica.hex])
+        arguments: [key, spelling, first.hlc, first.replica])
     case .removeTag(let spelling):
       _ = try requireRecord(operation.target)
       let key = TagName.key(spelling)
@@ -360,6 +367,15 @@ struct OperationApplier {
     if !wasConflicted && NoteState(register.register).isConflict { conflictsCreated += 1 }
     try registers.store(register, note: note, newSeq: (operation.dot, seq))
   }
+}
+
+/// When and by which replica a tag was first added: its row shows the spelling of the
+/// first addition, in this order (`tag.first_hlc`, `tag.first_replica`).
+private struct TagFirst: Comparable {
+  let hlc: Int64
+  let replica: String
+
+  static func < (a: Self, b: Self) -> Bool { (a.hlc, a.replica) < (b.hlc, b.replica) }
 }
 
 /// A person's status on a record (the group's survivor row).
