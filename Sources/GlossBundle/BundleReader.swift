@@ -205,20 +205,21 @@ struct BundleReader {
       let problem = "has a malformed body at byte \(error.offset) of the decompressed operations: \(error.reason)"
       return error.remedy.map { fail(framing.headerEnd, problem, $0) } ?? fail(framing.headerEnd, problem)
     }
-    var decoder: OperationDecoder
+    var operations: DecodedOperations
     do {
-      decoder = try OperationDecoder(raw, ranges: header.ranges, textLimit: textLimit(framing))
+      operations = DecodedOperations(
+        try OperationDecoder(raw, ranges: header.ranges, textLimit: textLimit(framing)), count: header.operations)
     } catch {
       throw malformed(error)
     }
+    defer { operations.stop() }
     var heads: [[UInt8]] = []
     heads.reserveCapacity(header.ranges.count)
     do throws(ByteReader.Malformed) {
       for range in header.ranges {
         var chain = range.previous
         for _ in range.from...range.to {
-          let start = decoder.offset
-          let (op, payload) = try decoder.next()!
+          let (op, payload, start) = try operations.next()!
           let text = op.canonicalText(payload: payload)
           guard !JSONValue.holdsNUL(canonical: text) else {
             throw ByteReader.Malformed(
@@ -232,7 +233,7 @@ struct BundleReader {
         heads.append(chain)
       }
       // Past the last range: checks that the body ends there.
-      _ = try decoder.next()
+      _ = try operations.next()
     } catch {
       throw malformed(error)
     }

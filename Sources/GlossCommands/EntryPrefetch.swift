@@ -1,6 +1,8 @@
 import Foundation
+import GlossBundle
 import GlossImport
 import GlossStore
+import Synchronization
 
 /// Converts a file's entries on another thread, a few chunks ahead of the store, and
 /// prepares each publication for it (`PreparedPublication`): while the store writes one
@@ -8,22 +10,22 @@ import GlossStore
 /// are pure, so the two cores of a laptop each get part of an import.
 ///
 /// The entries come from a library file read whole (`EntryBatches`), or stream from a
-/// CancerIndex listing as it is read. Chunks are handed over in file order. At most
-/// `ahead` chunks wait, so memory stays bounded by the chunk size, not the file. `stop`
-/// ends the thread early (a failed or cancelled import); `drain` calls it however it ends.
-final class EntryPrefetch: @unchecked Sendable {
+/// CancerIndex listing as it is read. Chunks are handed over in file order through a
+/// `ChunkPipe`, which bounds how many wait. `stop` ends the thread early (a failed or
+/// cancelled import); `drain` calls it however it ends.
+final class EntryPrefetch: Sendable {
   static let chunkSize = 512
-  private static let ahead = 8
 
-  private let condition = NSCondition()
-  private var ready: [[Prepared]] = []
-  private var finished = false
-  private var failure: ImportError?
-  private var stopped = false
-  private var bytesRead = 0
+  private let pipe: ChunkPipe<[Prepared], ImportError>
+  private let bytesRead: BytesRead
+
+  /// The bytes of the file the reading thread has read, for progress.
+  private final class BytesRead: Sendable {
+    let count = Mutex(0)
+  }
 
   /// An entry, with its publication prepared for the store.
-  enum Prepared {
+  enum Prepared: Sendable {
     case publication(PreparedPublication)
     case skipped(ListingEntry)
   }
@@ -54,68 +56,34 @@ final class EntryPrefetch: @unchecked Sendable {
     }
   }
 
-  /// `produce` hands chunks of entries in file order to `emit`, which says whether to go
-  /// on, and the bytes read so far to `read`.
+  /// `produce` hands chunks of entries in file order to `emit`, which prepares them and
+  /// says whether to go on, and the bytes read so far to `read`.
   private init(
     _ produce: @escaping @Sendable (_ emit: ([ListingEntry]) -> Bool, _ read: (Int) -> Void) throws(ImportError) -> Void
   ) {
-    Thread { [self] in
-      do throws(ImportError) {
-        try produce({ entries in self.hand(entries) }, { bytes in self.condition.withLock { self.bytesRead = bytes } })
-      } catch {
-        condition.withLock { failure = error }
-      }
-      condition.lock()
-      finished = true
-      condition.broadcast()
-      condition.unlock()
-    }.start()
+    let bytesRead = BytesRead()
+    self.bytesRead = bytesRead
+    pipe = ChunkPipe(ahead: 8) { (hand) throws(ImportError) in
+      try produce({ entries in hand(entries.map(Self.prepare)) }, { bytes in bytesRead.count.withLock { $0 = bytes } })
+    }
   }
 
-  /// Prepares a chunk and queues it, once fewer than `ahead` wait; false once stopped.
-  private func hand(_ entries: [ListingEntry]) -> Bool {
-    let prepared = entries.map { entry -> Prepared in
-      if case .publication(let publication, _) = entry { return .publication(PreparedPublication(publication)) }
-      return .skipped(entry)
-    }
-    condition.lock()
-    defer { condition.unlock() }
-    while !stopped && ready.count >= Self.ahead { condition.wait() }
-    guard !stopped else { return false }
-    ready.append(prepared)
-    condition.broadcast()
-    return true
-  }
-
-  /// The next chunk in file order, nil after the last; throws what the reader threw.
-  private func next() throws(ImportError) -> [Prepared]? {
-    condition.lock()
-    defer { condition.unlock() }
-    while ready.isEmpty && !finished { condition.wait() }
-    if !ready.isEmpty {
-      condition.broadcast()
-      return ready.removeFirst()
-    }
-    if let failure { throw failure }
-    return nil
+  private static func prepare(_ entry: ListingEntry) -> Prepared {
+    if case .publication(let publication, _) = entry { return .publication(PreparedPublication(publication)) }
+    return .skipped(entry)
   }
 
   /// The bytes of the file read so far (for a listing; 0 for a file read whole).
-  var bytes: Int { condition.withLock { bytesRead } }
+  var bytes: Int { bytesRead.count.withLock { $0 } }
 
   /// Every entry in file order, to `body`; the thread is stopped however `body` ends.
   /// An error of the reader's is thrown once the entries before it are taken.
   func drain(_ body: (Prepared) throws -> Void) throws {
     defer { stop() }
-    while let chunk = try next() {
+    while let chunk = try pipe.next() {
       for entry in chunk { try body(entry) }
     }
   }
 
-  func stop() {
-    condition.lock()
-    stopped = true
-    condition.broadcast()
-    condition.unlock()
-  }
+  func stop() { pipe.stop() }
 }
