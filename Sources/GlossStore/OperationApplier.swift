@@ -15,12 +15,10 @@ struct OperationApplier {
   private var replicaNums: [ReplicaID: Int64] = [:]
   private var dirtyClock: Set<ReplicaID> = []
   private var chainHeads: [ReplicaID: [UInt8]] = [:]
-  /// The log rows of the operations this session applied, most recent ones: a status, an
-  /// untag or an edit names what it supersedes by dot, usually something applied moments
-  /// before, and a lookup in the log for each was one statement more per operation.
-  /// Emptied when it passes `sessionCacheLimit`, so a bundle of any size costs bounded memory.
-  private var recentRows: [Dot: Int64] = [:]
-  /// How many entries `recentRows` and `records` each hold before they are emptied.
+  /// Where this session's operations went in the log.
+  private var sessionRows = SessionLogRows()
+  /// How many entries `records` and `staleStatuses` each hold before they are emptied or
+  /// written, so that a bundle of any size costs bounded memory.
   private static let sessionCacheLimit = 100_000
   /// The records this session looked up by id: nearly every operation names one, and most
   /// name one named moments before. A record's row, id and origin never change; its group
@@ -72,7 +70,7 @@ struct OperationApplier {
 
   /// The local row of an applied operation.
   func logRow(of dot: Dot) throws -> Int64? {
-    if let row = recentRows[dot] { return row }
+    if let row = sessionRows.seq(of: dot) { return row }
     guard let num = replicaNums[dot.replica] else { return nil }
     return try Int64.fetchOne(
       db.cachedStatement(sql: "SELECT seq FROM operation WHERE replica = ? AND counter = ?"),
@@ -140,8 +138,7 @@ struct OperationApplier {
       operation.requires.map(\.description).joined(separator: " "), Data(chain),
     ])
     let seq = db.lastInsertedRowID
-    if recentRows.count >= Self.sessionCacheLimit { recentRows.removeAll(keepingCapacity: true) }
-    recentRows[operation.dot] = seq
+    sessionRows.record(operation.dot, seq: seq)
     clock.record(operation.dot)
     dirtyClock.insert(operation.dot.replica)
     try apply(operation, seq: seq, now: now)
