@@ -195,7 +195,7 @@ struct OperationApplier {
       try TagRegisters(db: db).add(key: key, record: record.group, addition: seq)
       let first = TagFirst(hlc: Int64(operation.timestamp.packed), replica: operation.dot.replica.hex)
       if let bound = tagFirsts[key], bound <= first { break }
-      tagFirsts[key] = min(tagFirsts[key] ?? first, first)
+      tagFirsts[key] = first
       try db.exec(
         sql: """
           INSERT INTO tag (key, display, first_hlc, first_replica) VALUES (?, ?, ?, ?)
@@ -381,22 +381,6 @@ private struct StatusKey: Hashable, Comparable {
   let person: String
 
   static func < (a: Self, b: Self) -> Bool { (a.record, a.person) < (b.record, b.person) }
-}
-
-/// A record's row number, the dot that created it, and the row of its group's survivor,
-/// under which its annotations live (`RecordGroups`).
-public struct RecordRef: Sendable, Equatable {
-  public let num: Int64
-  public let id: String
-  public let origin: Int64
-  public let group: Int64
-
-  public init(num: Int64, id: String, origin: Int64, group: Int64? = nil) {
-    self.num = num
-    self.id = id
-    self.origin = origin
-    self.group = group ?? num
-  }
 }
 
 extension OperationBody {

@@ -6,7 +6,7 @@ import Testing
 /// Operations decoded on another thread (`ChunkPipe`), when verifying a bundle
 /// (`DecodedOperations`) and when visiting it (`forEachOperationDecodedAhead`), must be
 /// exactly what one thread decodes, in the same order; a refusal must be the same one,
-/// and the thread must stop however reading ends.
+/// and a visit that fails must end there with its error.
 @Suite struct DecodingAheadTests {
   /// A signed bundle of `count` tag and status operations of one replica, over two ranges.
   static func bundle(count: Int) throws -> VerifiedBundle {
