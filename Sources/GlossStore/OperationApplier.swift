@@ -358,6 +358,11 @@ struct OperationApplier {
     let note: Int64 = row[0]
     try fullText.noteChanged(note, indexed: row[1] as String, db)
     let registers = NoteRegisters(db: db)
+    if try registers.replaceIfAllSuperseded(
+      note: note, by: entry(operation, content), seq: seq, superseding: try logRows(of: operation.supersedes))
+    {
+      return
+    }
     var register = try registers.load(note: note)
     let wasConflicted = NoteState(register.register).isConflict
     register.write(entry(operation, content), superseding: operation.supersedes)

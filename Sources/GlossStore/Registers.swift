@@ -121,6 +121,22 @@ struct NoteRegisters {
     ) { row in (row["deleted"] as Bool) ? .deleted : .text(row["body"]) }
   }
 
+  /// Makes `entry` (log row `seq`) the note's only entry when the entries it supersedes
+  /// (by log row) are all there are: the usual edit, of a note nobody edited concurrently,
+  /// after which no conflict can be left. It reads only the entries' rows, not their
+  /// operations, which `load` joins and which at a million operations are mostly out of
+  /// the cache. Writes nothing and returns false when an entry would survive.
+  func replaceIfAllSuperseded(
+    note: Int64, by entry: RegisterEntry<NoteContent>, seq: Int64, superseding: [Int64]
+  ) throws -> Bool {
+    let present = try Int64.fetchAll(
+      db.cachedStatement(sql: "SELECT op FROM note_entry WHERE note = ?"), arguments: [note])
+    guard present.allSatisfy(superseding.contains) else { return false }
+    let alone = MultiValueRegister(entries: [entry])
+    try store(LoadedRegister(register: alone, seqs: [:]), note: note, newSeq: (entry.dot, seq))
+    return true
+  }
+
   func store(_ loaded: LoadedRegister<NoteContent>, note: Int64, newSeq: (Dot, Int64)) throws {
     try db.exec(sql: "DELETE FROM note_entry WHERE note = ?", arguments: [note])
     for (seq, entry) in loaded.rows(adding: newSeq) {
