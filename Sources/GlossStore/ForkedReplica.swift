@@ -165,8 +165,8 @@ extension Store {
           WHERE seq = ?
           """,
         arguments: [
-          newNum, Int64(dot.counter), target, moved.supersedes.map(\.description).joined(separator: " "),
-          moved.requires.map(\.description).joined(separator: " "), Data(chain), row["seq"] as Int64,
+          newNum, Int64(dot.counter), target, LogDots.text(moved.supersedes), LogDots.text(moved.requires),
+          Data(chain), row["seq"] as Int64,
         ])
     }
     if fork == 0 {

@@ -134,8 +134,7 @@ struct OperationApplier {
     try statement.execute(arguments: [
       replica, Int64(operation.dot.counter), Int64(operation.timestamp.packed), operation.person, operation.kind,
       operation.target, payload,
-      operation.supersedes.map(\.description).joined(separator: " "),
-      operation.requires.map(\.description).joined(separator: " "), Data(chain),
+      LogDots.text(operation.supersedes), LogDots.text(operation.requires), Data(chain),
     ])
     let seq = db.lastInsertedRowID
     sessionRows.record(operation.dot, seq: seq)

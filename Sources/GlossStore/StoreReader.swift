@@ -206,12 +206,11 @@ public struct StoreReader {
   }
 
   static func operation(_ row: Row) throws -> Op {
-    func dots(_ text: String) -> [Dot] { text.split(separator: " ").compactMap(Dot.init) }
     let body = try OperationBody(kind: row["kind"], payload: try JSONValue(parsing: row["payload"]))
     return Op(
       dot: Dot(replica: ReplicaID(hex: row["replica"])!, counter: UInt64(row["counter"] as Int64)),
       timestamp: HLCTimestamp(packed: UInt64(row["hlc"] as Int64)), person: row["person"], target: row["target"],
-      body: body, supersedes: dots(row["supersedes"]), requires: dots(row["requires"]))
+      body: body, supersedes: LogDots.dots(row["supersedes"]), requires: LogDots.dots(row["requires"]))
   }
 
   /// The vector clock, with each replica's person.
