@@ -44,9 +44,12 @@ extension Store {
     _ bundles: [(name: String, bundle: VerifiedBundle)], trust: Bool, progress: (Int, Double) -> Void = { _, _ in }
   ) throws -> [BundleImport] {
     let total = max(1, bundles.reduce(0) { $0 + $1.bundle.operationCount })
+    // The bundle cache holds until the transaction has ended: what the applier leaves for
+    // its end (statuses, full-text entries) reads through it too, and through the four
+    // times larger one it took a million-operation import 110 MB higher, past its bound.
+    defer { try? queue.inDatabase { db in try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKilobytes)") } }
     return try write { session in
       try session.db.exec(sql: "PRAGMA cache_size = -\(Self.bundleCacheKilobytes)")
-      defer { try? session.db.exec(sql: "PRAGMA cache_size = -\(Self.cacheKilobytes)") }
       var results: [BundleImport] = []
       var before = 0
       let local = session.local
@@ -101,10 +104,6 @@ extension Store {
           arguments: [clock.json.canonical, Int64(bundle.created), bundle.sender.replica.hex])
         results.append(BundleImport(file: path, sender: bundle.sender, receive: summary))
       }
-      // What the applier left for the end of the transaction (statuses, full-text entries)
-      // is written now, within the bundle cache: after the `defer`, it would read through
-      // the four times larger one (110 MB more at a million operations).
-      try session.applier.flush()
       return results
     }
   }
