@@ -105,7 +105,7 @@ public struct VerifiedBundle: Sendable {
         } catch {
           preconditionFailure("a verified body no longer decodes: \(error.reason)")
         }
-        let chain = ChainHash.next(previous, canonical: op.canonicalText(payload: payload))
+        let chain = ChainHash.next(previous, canonical: op.canonicalBytes(payload: payload))
         try visit(op, ChainLink(previous: previous, chain: chain), payload)
         previous = chain
       }

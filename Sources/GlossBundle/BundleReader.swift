@@ -220,7 +220,7 @@ struct BundleReader {
         var chain = range.previous
         for _ in range.from...range.to {
           let (op, payload, start) = try operations.next()!
-          let text = op.canonicalText(payload: payload)
+          let text = op.canonicalBytes(payload: payload)
           guard !JSONValue.holdsNUL(canonical: text) else {
             throw ByteReader.Malformed(
               offset: start,

@@ -9,15 +9,14 @@ public enum ChainHash {
   public static let zero = [UInt8](repeating: 0, count: 32)
 
   public static func next(_ previous: [UInt8], _ op: Op) -> [UInt8] {
-    next(previous, canonical: op.json.canonical)
+    next(previous, canonical: op.canonicalBytes(payload: op.body.canonicalPayload))
   }
 
-  /// The next link from the operation's canonical JSON text (`Op.canonicalText`).
-  public static func next(_ previous: [UInt8], canonical: String) -> [UInt8] {
+  /// The next link from the operation's canonical JSON text (`Op.canonicalBytes`).
+  public static func next(_ previous: [UInt8], canonical: [UInt8]) -> [UInt8] {
     var hasher = SHA256()
     hasher.update(data: previous)
-    var text = canonical
-    text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+    hasher.update(data: canonical)
     return Array(hasher.finalize())
   }
 

@@ -12,9 +12,9 @@ public indirect enum JSONValue: Hashable, Sendable {
   case object([String: JSONValue])
 
   public var canonical: String {
-    var out = ""
-    write(to: &out)
-    return out
+    var out: [UInt8] = []
+    write(into: &out)
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// Whether canonical JSON text holds a string with U+0000 in it: an escape `\u0000`
@@ -23,25 +23,31 @@ public indirect enum JSONValue: Hashable, Sendable {
   /// store, ends text at it, which would cut a value short without a word.
   public static func holdsNUL(canonical text: String) -> Bool {
     var text = text
-    return text.withUTF8 { bytes in
-      let backslash = UInt8(ascii: "\\")
-      guard bytes.contains(backslash) else { return false }
-      var index = 0
-      while index < bytes.count {
-        guard bytes[index] == backslash else {
-          index += 1
-          continue
-        }
-        // An escape: `\uXXXX` or a two-byte one (`\\` among them), skipped whole.
-        if index + 5 < bytes.count, bytes[index + 1] == UInt8(ascii: "u"),
-          bytes[(index + 2)...(index + 5)].allSatisfy({ $0 == UInt8(ascii: "0") })
-        {
-          return true
-        }
-        index += 2
+    return text.withUTF8 { holdsNUL(utf8: $0) }
+  }
+
+  public static func holdsNUL(canonical bytes: [UInt8]) -> Bool {
+    bytes.withUnsafeBufferPointer { holdsNUL(utf8: $0) }
+  }
+
+  private static func holdsNUL(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    let backslash = UInt8(ascii: "\\")
+    guard bytes.contains(backslash) else { return false }
+    var index = 0
+    while index < bytes.count {
+      guard bytes[index] == backslash else {
+        index += 1
+        continue
       }
-      return false
+      // An escape: `\uXXXX` or a two-byte one (`\\` among them), skipped whole.
+      if index + 5 < bytes.count, bytes[index + 1] == UInt8(ascii: "u"),
+        bytes[(index + 2)...(index + 5)].allSatisfy({ $0 == UInt8(ascii: "0") })
+      {
+        return true
+      }
+      index += 2
     }
+    return false
   }
 
   /// The canonical form laid out for a person: two-space indentation, one member per
@@ -69,8 +75,7 @@ public indirect enum JSONValue: Hashable, Sendable {
       let keys = members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) })
       for (index, key) in keys.enumerated() {
         out += inner
-        Self.writeString(key, to: &out)
-        out += ": "
+        out += JSONValue.string(key).canonical + ": "
         members[key]!.writeIndented(to: &out, depth: depth + 1)
         out += index < keys.count - 1 ? ",\n" : "\n"
       }
@@ -80,69 +85,7 @@ public indirect enum JSONValue: Hashable, Sendable {
     }
   }
 
-  public func write(to out: inout String) {
-    switch self {
-    case .null: out += "null"
-    case .bool(let value): out += value ? "true" : "false"
-    case .int(let value): out += String(value)
-    case .string(let value): Self.writeString(value, to: &out)
-    case .array(let values):
-      out += "["
-      for (index, value) in values.enumerated() {
-        if index > 0 { out += "," }
-        value.write(to: &out)
-      }
-      out += "]"
-    case .object(let members):
-      out += "{"
-      for (index, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
-        if index > 0 { out += "," }
-        Self.writeString(key, to: &out)
-        out += ":"
-        members[key]!.write(to: &out)
-      }
-      out += "}"
-    }
-  }
-
-  /// Appends runs that need no escape in one piece: payloads are mostly plain text, and
-  /// scalar-by-scalar appends dominated import time.
-  private static func writeString(_ value: String, to out: inout String) {
-    out += "\""
-    // Most strings need no escape at all: then one append, after a scan of the bytes.
-    var contiguous = value
-    let clean = contiguous.withUTF8 { bytes in
-      !bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
-    }
-    if clean {
-      out += contiguous
-      out += "\""
-      return
-    }
-    let utf8 = value.utf8
-    var runStart = utf8.startIndex
-    var index = runStart
-    while index != utf8.endIndex {
-      let byte = utf8[index]
-      if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-        out += value[runStart..<index]
-        switch byte {
-        case UInt8(ascii: "\""): out += "\\\""
-        case UInt8(ascii: "\\"): out += "\\\\"
-        case 0x0A: out += "\\n"
-        case 0x0D: out += "\\r"
-        case 0x09: out += "\\t"
-        default:
-          let hex = String(byte, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        }
-        runStart = utf8.index(after: index)
-      }
-      index = utf8.index(after: index)
-    }
-    out += value[runStart..<utf8.endIndex]
-    out += "\""
-  }
+  public func write(to out: inout String) { out += canonical }
 
   public subscript(key: String) -> JSONValue? {
     if case .object(let members) = self { return members[key] }

@@ -158,7 +158,7 @@ extension Store {
       let moved = Op(
         dot: dot, timestamp: operation.timestamp, person: operation.person, target: target, body: operation.body,
         supersedes: operation.supersedes.map { dots[$0] ?? $0 }, requires: operation.requires.map { dots[$0] ?? $0 })
-      chain = ChainHash.next(chain, canonical: moved.canonicalText(payload: row["payload"]))
+      chain = ChainHash.next(chain, canonical: moved.canonicalBytes(payload: row["payload"]))
       try db.execute(
         sql: """
           UPDATE operation SET replica = ?, counter = ?, target = ?, supersedes = ?, requires = ?, chain = ?

@@ -122,7 +122,7 @@ struct OperationApplier {
       }
       chain = verified.chain
     } else {
-      chain = ChainHash.next(head, canonical: operation.canonicalText(payload: payload))
+      chain = ChainHash.next(head, canonical: operation.canonicalBytes(payload: payload))
     }
     chainHeads[operation.dot.replica] = chain
     let replica = try replicaNum(operation.dot.replica, person: operation.person)

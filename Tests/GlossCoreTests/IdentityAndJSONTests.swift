@@ -74,8 +74,65 @@ import Testing
     for op in ops + [create] {
       // The fast paths a store takes write exactly the canonical form the chain hash covers.
       #expect(op.body.canonicalPayload == op.body.payload.canonical)
-      #expect(op.canonicalText(payload: op.body.canonicalPayload) == op.json.canonical)
+      #expect(op.canonicalBytes(payload: op.body.canonicalPayload) == Array(op.json.canonical.utf8))
     }
     #expect(ops[1].dependencies.count == 3)
   }
+
+  /// The byte writers a store and a bundle reader take (`writeCanonicalPayload`,
+  /// `canonicalBytes`) against the generic canonical form, over every kind with text that
+  /// needs every escape, and dot lists in any order with repeats.
+  @Test func canonicalBytesAreTheCanonicalForm() async {
+    await propertyCheck(count: 500, input: Gen.int(in: 0...Int(Int32.max))) { seed in
+      var random = SplitMix64(seed: UInt64(seed))
+      let op = randomOperation(&random)
+      #expect(op.body.canonicalPayload == op.body.payload.canonical)
+      #expect(op.canonicalBytes(payload: op.body.canonicalPayload) == Array(op.json.canonical.utf8))
+      #expect(op.supersedes == Array(Set(op.supersedes)).sorted())
+      #expect(op.requires == Array(Set(op.requires)).sorted())
+      #expect(Set(op.requires).isDisjoint(with: op.supersedes))
+    }
+  }
+}
+
+private func randomText(_ random: inout SplitMix64) -> String {
+  let pieces = ["a", "Zz", " ", "\"", "\\", "\n", "\t", "\r", "\u{01}", "\u{1F}", "\u{7F}", "μ", "😀", "/", "é"]
+  return (0..<Int(random.next() % 6)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+}
+
+private func randomDots(_ random: inout SplitMix64) -> [Dot] {
+  (0..<Int(random.next() % 4)).map { _ in
+    Dot(replica: replicas[Int(random.next() % UInt64(replicas.count))], counter: random.next() % 3 + 1)
+  }
+}
+
+private func randomOperation(_ random: inout SplitMix64) -> Op {
+  let record = RecordID(content: randomText(&random))
+  var publication = Publication(
+    authors: [randomText(&random)], title: randomText(&random), journal: randomText(&random),
+    year: random.next() % 2 == 0 ? nil : Int(random.next() % 3000),
+    abstract: [AbstractSection(label: randomText(&random), text: randomText(&random))],
+    topics: [randomText(&random), randomText(&random)], sources: [randomText(&random)])
+  if random.next() % 2 == 0 { publication.doi = "10.1/" + randomText(&random) }
+  let anchor = TextAnchor(
+    field: randomText(&random), section: random.next() % 2 == 0 ? nil : Int(random.next() % 9),
+    exact: randomText(&random), prefix: randomText(&random), suffix: randomText(&random),
+    start: Int(random.next() % 100), end: Int(random.next() % 100))
+  let value: JSONValue = [
+    .null, .bool(true), .int(-Int64(random.next() % 1_000)), .int(Int64.min), .string(randomText(&random)),
+    .array([.string(randomText(&random)), .int(7)]),
+  ][Int(random.next() % 6)]
+  let bodies: [OperationBody] = [
+    .createRecord(publication), .setField(RecordField.allCases[Int(random.next() % 5)], value),
+    .addTag(randomText(&random)), .removeTag(randomText(&random)),
+    .createNote(record: record, text: randomText(&random), anchor: random.next() % 2 == 0 ? nil : anchor),
+    .editNote(randomText(&random)), .deleteNote, .setStatus(ReadingStatus.allCases[Int(random.next() % 5)]),
+    .saySource(source: randomText(&random), fields: [.title: .string(randomText(&random)), .year: .int(1999)]),
+    .mergeRecord(into: record), .unmergeRecord(from: record),
+  ]
+  return Op(
+    dot: Dot(replica: replicas[Int(random.next() % UInt64(replicas.count))], counter: random.next() % 1_000 + 1),
+    timestamp: HLCTimestamp(packed: random.next() >> 1), person: randomText(&random), target: randomText(&random),
+    body: bodies[Int(random.next() % UInt64(bodies.count))], supersedes: randomDots(&random),
+    requires: randomDots(&random))
 }
