@@ -126,16 +126,16 @@ struct OperationApplier {
     }
     chainHeads[operation.dot.replica] = chain
     let replica = try replicaNum(operation.dot.replica, person: operation.person)
-    let statement = try db.cachedStatement(
+    try DirectStatement(
+      db,
       sql: """
         INSERT INTO operation (replica, counter, hlc, person, kind, target, payload, supersedes, requires, chain)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """)
-    try statement.execute(arguments: [
-      replica, Int64(operation.dot.counter), Int64(operation.timestamp.packed), operation.person, operation.kind,
-      operation.target, payload,
-      LogDots.text(operation.supersedes), LogDots.text(operation.requires), Data(chain),
-    ])
+        """
+    ).execute(
+      .int(replica), .int(Int64(operation.dot.counter)), .int(Int64(operation.timestamp.packed)),
+      .text(operation.person), .text(operation.kind), .text(operation.target), .text(payload),
+      .text(LogDots.text(operation.supersedes)), .text(LogDots.text(operation.requires)), .blob(chain))
     let seq = db.lastInsertedRowID
     sessionRows.record(operation.dot, seq: seq)
     clock.record(operation.dot)
@@ -211,14 +211,17 @@ struct OperationApplier {
       try TagRegisters(db: db).remove(key: key, additions: try logRows(of: operation.supersedes))
     case .createNote(let recordID, let text, let anchor):
       let record = try requireRecord(recordID.text)
-      try db.exec(
+      try DirectStatement(
+        db,
         sql: """
           INSERT INTO note (id, record, home, origin, author, anchor, body, state) VALUES (?, ?, ?, ?, ?, ?, ?, 'live')
-          """,
-        arguments: [operation.target, record.group, record.num, seq, operation.person, anchor?.json.canonical, text])
+          """
+      ).execute(
+        .text(operation.target), .int(record.group), .int(record.num), .int(seq), .text(operation.person),
+        anchor.map { .text($0.json.canonical) } ?? .null, .text(text))
       let note = db.lastInsertedRowID
-      try db.exec(
-        sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, 0, ?)", arguments: [note, seq, text])
+      try DirectStatement(db, sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, 0, ?)").execute(
+        .int(note), .int(seq), .text(text))
       try fullText.noteChanged(note, indexed: nil, db)
     case .editNote(let text):
       try writeNote(operation, seq: seq, content: .text(text))
@@ -309,19 +312,21 @@ struct OperationApplier {
       let shown =
         publication.pinnedCitekey.isEmpty
         ? try Citekeys(db: db).keyForNewRecord(wanting: derivedKey, created: operation.timestamp) : nil
-      let statement = try db.cachedStatement(
+      let joined = prepared?.columns ?? RecordColumns.Joined(publication)
+      try DirectStatement(
+        db,
         sql: """
           INSERT INTO record (id, citekey, citekey_base, citekey_wanted, title, authors, et_al, journal, year, date, volume, issue,
             pages, pubmed, free_full_text, abstract, topics, sources, library, origin)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """)
-      let joined = prepared?.columns ?? RecordColumns.Joined(publication)
-      try statement.execute(arguments: [
-        id, shown ?? derivedKey, derivedKey, shown == nil ? "" : derivedKey, publication.title, joined.authors,
-        publication.etAl, publication.journal, publication.year, publication.date, publication.volume,
-        publication.issue, publication.pages, publication.pubmed, publication.freeFullText, joined.abstract,
-        joined.topics, joined.sources, joined.library, seq,
-      ])
+          """
+      ).execute(
+        .text(id), .text(shown ?? derivedKey), .text(derivedKey), .text(shown == nil ? "" : derivedKey),
+        .text(publication.title), .text(joined.authors), .int(publication.etAl ? 1 : 0), .text(publication.journal),
+        publication.year.map { .int(Int64($0)) } ?? .null, .text(publication.date), .text(publication.volume),
+        .text(publication.issue), .text(publication.pages), .int(publication.pubmed ? 1 : 0),
+        .int(publication.freeFullText ? 1 : 0), .text(joined.abstract), .text(joined.topics), .text(joined.sources),
+        .text(joined.library), .int(seq))
       let num = db.lastInsertedRowID
       fullText.recordCreated(num)
       return (RecordRef(num: num, id: id, origin: seq), true, shown != nil)

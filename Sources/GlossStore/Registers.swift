@@ -138,15 +138,13 @@ struct NoteRegisters {
   }
 
   func store(_ loaded: LoadedRegister<NoteContent>, note: Int64, newSeq: (Dot, Int64)) throws {
-    try db.exec(sql: "DELETE FROM note_entry WHERE note = ?", arguments: [note])
+    try DirectStatement(db, sql: "DELETE FROM note_entry WHERE note = ?").execute(.int(note))
     for (seq, entry) in loaded.rows(adding: newSeq) {
-      try db.exec(
-        sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, ?, ?)",
-        arguments: [note, seq, entry.value == .deleted, entry.value.text ?? ""])
+      try DirectStatement(db, sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, ?, ?)").execute(
+        .int(note), .int(seq), .int(entry.value == .deleted ? 1 : 0), .text(entry.value.text ?? ""))
     }
-    try db.exec(
-      sql: "UPDATE note SET body = ?, state = ? WHERE num = ?",
-      arguments: [NoteState.shownBody(loaded.register), NoteState(loaded.register).rawValue, note])
+    try DirectStatement(db, sql: "UPDATE note SET body = ?, state = ? WHERE num = ?").execute(
+      .text(NoteState.shownBody(loaded.register)), .text(NoteState(loaded.register).rawValue), .int(note))
   }
 }
 
@@ -199,20 +197,21 @@ struct StatusRegisters {
   )
     throws -> [Int64]
   {
-    try db.exec(
-      sql: "INSERT INTO status_entry (record, person, op, hlc, status, superseded_at) VALUES (?, ?, ?, ?, ?, NULL)",
-      arguments: [record, person, seq, Int64(timestamp.packed), status.rawValue])
+    try DirectStatement(
+      db, sql: "INSERT INTO status_entry (record, person, op, hlc, status, superseded_at) VALUES (?, ?, ?, ?, ?, NULL)"
+    ).execute(.int(record), .text(person), .int(seq), .int(Int64(timestamp.packed)), .text(status.rawValue))
     var elsewhere: [Int64] = []
     for superseded in superseding {
       // Nearly always the entry is on this very record: an update by primary key. The
       // search by operation below returns the record through an ephemeral table, which
       // costs four times as much.
-      try db.cachedStatement(
+      try DirectStatement(
+        db,
         sql: """
           UPDATE status_entry SET superseded_at = min(coalesce(superseded_at, ?1), ?1)
           WHERE record = ?2 AND person = ?3 AND op = ?4
           """
-      ).execute(arguments: [Int64(timestamp.packed), record, person, superseded])
+      ).execute(.int(Int64(timestamp.packed)), .int(record), .text(person), .int(superseded))
       if db.changesCount > 0 { continue }
       let statement = try db.cachedStatement(
         sql: """
@@ -247,12 +246,13 @@ struct TagRegisters {
 
   /// Removes the observed additions (by log row) of the tag `key`, on whatever record each is.
   func remove(key: String, additions: [Int64]) throws {
-    let statement = try db.cachedStatement(sql: "DELETE FROM tag_entry WHERE key = ? AND op = ?")
-    for addition in additions { try statement.execute(arguments: [key, addition]) }
+    let statement = try DirectStatement(db, sql: "DELETE FROM tag_entry WHERE key = ? AND op = ?")
+    for addition in additions { try statement.execute(.text(key), .int(addition)) }
   }
 
   /// Adds one addition (by log row) to the record's set of the tag `key`.
   func add(key: String, record: Int64, addition: Int64) throws {
-    try db.exec(sql: "INSERT INTO tag_entry (record, key, op) VALUES (?, ?, ?)", arguments: [record, key, addition])
+    try DirectStatement(db, sql: "INSERT INTO tag_entry (record, key, op) VALUES (?, ?, ?)").execute(
+      .int(record), .text(key), .int(addition))
   }
 }
