@@ -251,6 +251,12 @@ public struct Op: Hashable, Sendable {
     return deps
   }
 
+  /// Whether `clock` holds every dependency, without listing them.
+  public func isReady(after clock: VectorClock) -> Bool {
+    (dot.counter == 1 || clock.contains(Dot(replica: dot.replica, counter: dot.counter - 1)))
+      && supersedes.allSatisfy(clock.contains) && requires.allSatisfy(clock.contains)
+  }
+
   /// The canonical JSON form, as in test vectors and `gloss log --json`.
   public var json: JSONValue {
     .object([

@@ -95,6 +95,19 @@ import Testing
   }
 }
 
+extension IdentityAndJSONTests {
+  /// `isReady` is the fast check an import makes per operation: it must agree with the
+  /// list of dependencies the waiting queue is built from.
+  @Test func readinessIsHavingEveryDependency() async {
+    await propertyCheck(count: 500, input: Gen.int(in: 0...Int(Int32.max)), clockGenerator) { seed, counters in
+      var random = SplitMix64(seed: UInt64(seed))
+      let op = randomOperation(&random)
+      let clock = VectorClock(Dictionary(uniqueKeysWithValues: zip(replicas, counters.map { UInt64($0) })))
+      #expect(op.isReady(after: clock) == op.dependencies.allSatisfy(clock.contains))
+    }
+  }
+}
+
 private func randomText(_ random: inout SplitMix64) -> String {
   let pieces = ["a", "Zz", " ", "\"", "\\", "\n", "\t", "\r", "\u{01}", "\u{1F}", "\u{7F}", "μ", "😀", "/", "é"]
   return (0..<Int(random.next() % 6)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
@@ -131,7 +144,7 @@ private func randomOperation(_ random: inout SplitMix64) -> Op {
     .mergeRecord(into: record), .unmergeRecord(from: record),
   ]
   return Op(
-    dot: Dot(replica: replicas[Int(random.next() % UInt64(replicas.count))], counter: random.next() % 1_000 + 1),
+    dot: Dot(replica: replicas[Int(random.next() % UInt64(replicas.count))], counter: random.next() % 5 + 1),
     timestamp: HLCTimestamp(packed: random.next() >> 1), person: randomText(&random), target: randomText(&random),
     body: bodies[Int(random.next() % UInt64(bodies.count))], supersedes: randomDots(&random),
     requires: randomDots(&random))
