@@ -90,14 +90,6 @@ extension Dot {
   }
 }
 
-extension ReplicaID {
-  func writeHex(into out: inout [UInt8]) {
-    for half in [high, low] {
-      for index in 0..<16 { out.append(Hex.digits[Int(truncatingIfNeeded: half >> (60 - 4 * index)) & 0xf]) }
-    }
-  }
-}
-
 extension OperationBody {
   /// `payload`'s canonical text, written member by member in canonical key order for every
   /// kind an annotation makes, with no dictionary built and no keys sorted per operation.

@@ -29,12 +29,20 @@ public struct ReplicaID: Hashable, Comparable, Sendable, CustomStringConvertible
   /// operations is spelled with it.
   public var hex: String {
     String(unsafeUninitializedCapacity: 32) { buffer in
-      for index in 0..<16 {
-        buffer[index] = Hex.digits[Int(truncatingIfNeeded: high >> (60 - 4 * index)) & 0xf]
-        buffer[16 + index] = Hex.digits[Int(truncatingIfNeeded: low >> (60 - 4 * index)) & 0xf]
-      }
+      for index in 0..<32 { buffer[index] = hexDigit(index) }
       return 32
     }
+  }
+
+  /// `hex` appended to canonical JSON being written (`CanonicalBytes`).
+  func writeHex(into out: inout [UInt8]) {
+    for index in 0..<32 { out.append(hexDigit(index)) }
+  }
+
+  /// The digit at `index` (0..<32) of `hex`.
+  private func hexDigit(_ index: Int) -> UInt8 {
+    let half = index < 16 ? high : low
+    return Hex.digits[Int(truncatingIfNeeded: half >> (60 - 4 * (index % 16))) & 0xf]
   }
 
   /// The first eight digits: enough to tell a team's replicas apart on screen.
