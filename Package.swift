@@ -70,7 +70,7 @@ let package = Package(
       name: "gloss-bench",
       dependencies: [
         "GlossCore", "GlossImport", "GlossStore", "GlossCommands", "GlossBundle",
-        .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        .product(name: "GRDB", package: "GRDB.swift"),
       ],
       path: "Sources/GlossBench"
     ),

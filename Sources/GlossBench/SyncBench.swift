@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 import GlossBundle
 import GlossCore
 import GlossStore
@@ -199,8 +198,8 @@ struct SyncBench {
 
   /// Seconds to insert the operations' rows, as the store's log holds them, into a plain
   /// table of a fresh database in one transaction: the floor for keeping them at all. The
-  /// arguments are bound through SQLite's C interface, as the store's own log insert binds
-  /// them (`DirectStatement`), so that the floor has no wrapper's cost in it.
+  /// arguments are bound as the store's own log insert binds them (`DirectStatement`,
+  /// through SQLite's C interface), so that the floor has no wrapper's cost in it.
   func plainInserts(_ operations: ArraySlice<Op>) throws -> Double {
     let path = workspace.folder + "/plain.sqlite"
     workspace.remove(path)
@@ -213,34 +212,13 @@ struct SyncBench {
             CREATE TABLE operation (replica BLOB, counter INTEGER, hlc INTEGER, person TEXT, kind TEXT, target TEXT,
               payload TEXT, supersedes TEXT, requires TEXT)
             """)
-        let statement = try db.makeStatement(sql: "INSERT INTO operation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        defer { withExtendedLifetime(statement) {} }
-        let insert = statement.sqliteStatement
-        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-        func bind(_ index: Int32, _ text: String) {
-          var text = text
-          text.withUTF8 { utf8 in
-            // An empty text has no storage, and a null pointer would bind NULL.
-            guard let start = utf8.baseAddress else { return _ = sqlite3_bind_text(insert, index, "", 0, transient) }
-            _ = start.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
-              sqlite3_bind_text(insert, index, $0, Int32(utf8.count), transient)
-            }
-          }
-        }
+        let insert = try DirectStatement(db, sql: "INSERT INTO operation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         for op in operations {
-          bind(1, op.dot.replica.hex)
-          sqlite3_bind_int64(insert, 2, Int64(op.dot.counter))
-          sqlite3_bind_int64(insert, 3, Int64(op.timestamp.packed))
-          bind(4, op.person)
-          bind(5, op.kind)
-          bind(6, op.target)
-          bind(7, op.body.canonicalPayload)
-          bind(8, op.supersedes.map(\.description).joined(separator: " "))
-          bind(9, op.requires.map(\.description).joined(separator: " "))
-          guard sqlite3_step(insert) == SQLITE_DONE else {
-            throw DatabaseError(message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-          }
-          sqlite3_reset(insert)
+          try insert.execute(
+            .text(op.dot.replica.hex), .int(Int64(op.dot.counter)), .int(Int64(op.timestamp.packed)),
+            .text(op.person), .text(op.kind), .text(op.target), .text(op.body.canonicalPayload),
+            .text(op.supersedes.map(\.description).joined(separator: " ")),
+            .text(op.requires.map(\.description).joined(separator: " ")))
         }
       }
     }

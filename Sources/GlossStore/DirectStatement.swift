@@ -9,19 +9,20 @@ import GRDBSQLite
 /// costs a tenth of a bundle import. Only plain INSERT, UPDATE and DELETE statements run
 /// here, inside a transaction GRDB opened, and nothing observes the store (no transaction
 /// observers), so what GRDB does around a step has nothing to do for them. Everything
-/// else goes through GRDB.
-struct DirectStatement {
+/// else goes through GRDB. Public for `Scripts/bench sync`, whose plain-INSERT floor binds
+/// as the log insert does.
+public struct DirectStatement {
   private let db: Database
   private let statement: Statement
 
   /// The statement from GRDB's cache: GRDB resets and binds every argument again whenever
   /// it runs a cached statement itself, so sharing one is safe.
-  init(_ db: Database, sql: String) throws {
+  public init(_ db: Database, sql: String) throws {
     self.db = db
     self.statement = try db.cachedStatement(sql: sql)
   }
 
-  enum Value {
+  public enum Value {
     case int(Int64)
     case text(String)
     case blob([UInt8])
@@ -29,7 +30,7 @@ struct DirectStatement {
   }
 
   /// Runs the statement to its end with `values` for its arguments, in order.
-  func execute(_ values: Value...) throws {
+  public func execute(_ values: Value...) throws {
     let handle = statement.sqliteStatement
     precondition(
       values.count == sqlite3_bind_parameter_count(handle), "\(statement.sql) given \(values.count) arguments")
