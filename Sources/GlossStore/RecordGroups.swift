@@ -133,23 +133,27 @@ struct RecordGroups {
       for member in members.sorted() {
         let old = try group(of: member)
         guard old != survivor else { continue }
-        try move(member, id: ids[member]!, to: survivor)
+        try move(member, id: ids[member]!, from: old, to: survivor)
         touchedGroups.formUnion([old, survivor])
       }
     }
     for group in touchedGroups.sorted() { try refreshStatuses(group: group, now: now) }
   }
 
-  /// Puts `record` in the group shown by `survivor`, with what was made on it.
-  private func move(_ record: Int64, id: RecordID, to survivor: Int64) throws {
+  /// Puts `record` in the group shown by `survivor`, with what was made on it. What was
+  /// made on it lives under its old group's survivor `old` (the invariant above), among
+  /// that group's entries: found there by each entry's operation, not through an index of
+  /// the whole log by target, which a large import does not keep up (`DeferredIndexes`).
+  private func move(_ record: Int64, id: RecordID, from old: Int64, to survivor: Int64) throws {
     try db.exec(
       sql: "UPDATE record SET merged_into = ? WHERE num = ?", arguments: [survivor == record ? nil : survivor, record])
-    try db.exec(
-      sql: "UPDATE tag_entry SET record = ? WHERE op IN (SELECT seq FROM operation WHERE target = ?)",
-      arguments: [survivor, id.text])
-    try db.exec(
-      sql: "UPDATE status_entry SET record = ? WHERE op IN (SELECT seq FROM operation WHERE target = ?)",
-      arguments: [survivor, id.text])
+    for table in ["tag_entry", "status_entry"] {
+      try db.exec(
+        sql: """
+          UPDATE \(table) SET record = ?1
+          WHERE record = ?2 AND (SELECT target FROM operation WHERE seq = \(table).op) = ?3
+          """, arguments: [survivor, old, id.text])
+    }
     try db.exec(sql: "UPDATE note SET record = ? WHERE home = ?", arguments: [survivor, record])
   }
 

@@ -100,6 +100,12 @@ public enum Schema {
       try db.execute(
         sql: "CREATE INDEX status_entry_superseded ON status_entry(superseded_at) WHERE superseded_at IS NOT NULL")
     }
+    migrator.registerMigration("v12-creations-by-target") { db in
+      // The citekey order looks up a record's creations (`Citekeys.reassign`) here, not in
+      // `operation_target`, which only readers use and a large import rebuilds rather than
+      // keeps (`DeferredIndexes`). One row per record, not per operation.
+      try db.execute(sql: "CREATE INDEX operation_creation ON operation(target) WHERE kind = 'record.create'")
+    }
     return migrator
   }
 
