@@ -50,9 +50,6 @@ extension Store {
     defer { try? queue.inDatabase { db in try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKilobytes)") } }
     return try write { session in
       try session.db.exec(sql: "PRAGMA cache_size = -\(Self.bundleCacheKilobytes)")
-      let logged = try Int.fetchOne(session.db, sql: "SELECT coalesce(max(seq), 0) FROM operation") ?? 0
-      let deferred =
-        DeferredIndexes.pay(incoming: total, logged: logged) ? try DeferredIndexes(dropping: session.db) : nil
       var results: [BundleImport] = []
       var before = 0
       let local = session.local
@@ -107,7 +104,6 @@ extension Store {
           arguments: [clock.json.canonical, Int64(bundle.created), bundle.sender.replica.hex])
         results.append(BundleImport(file: path, sender: bundle.sender, receive: summary))
       }
-      try deferred?.rebuild(session.db, cacheKilobytes: Self.bundleCacheKilobytes)
       return results
     }
   }

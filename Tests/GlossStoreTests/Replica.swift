@@ -69,14 +69,6 @@ struct Replica {
 
   func record(_ id: String) throws -> RecordRef { try store.read { try $0.resolveRecord(id) } }
 
-  /// Every index of the store, as its definition.
-  func indexDefinitions() throws -> [String] {
-    try store.queue.read { db in
-      try String.fetchAll(
-        db, sql: "SELECT name || ': ' || sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
-    }
-  }
-
   func importPublications(_ publications: [Publication]) throws {
     try store.write { session in
       var importer = RecordImporter(session: session)

@@ -1,10 +1,9 @@
 import Foundation
 import GlossBundle
 import GlossCore
+import GlossStore
 import PropertyBased
 import Testing
-
-@testable import GlossStore
 
 /// Bundles in flight: each replica's inbox of files not delivered yet.
 final class Postbox {
@@ -135,34 +134,6 @@ extension Replica {
     #expect(second.receive.new == 0)
     #expect(second.receive.known == Samples.publications.count)
     #expect(try bob.dump() == after)
-  }
-
-  /// A bundle of at least a third of the log, and of 10,000 operations or more, applies
-  /// with the indexes only readers use dropped (`DeferredIndexes`): they are all there
-  /// again, as they were defined, and the result is the sender's; a small one keeps them.
-  @Test func aLargeImportBuildsTheReaderIndexesAgain() throws {
-    let (alice, bob, _) = try trio()
-    let expected = try bob.indexDefinitions()
-    let records = try Samples.publications.map { try alice.record($0.id.text) }
-    try alice.store.write { session in
-      _ = try session.merge(keep: records[0], other: records[1])
-      for round in 0..<2_500 {
-        for record in records {
-          _ = try session.tag(record, ["topic-\(round % 40)"])
-          if round % 3 == 0 { _ = try session.setStatus(record, ReadingStatus.allCases[round % 5]) }
-        }
-        if round % 7 == 0 { _ = try session.untag(records[2], ["topic-\(round % 40)"]) }
-      }
-      _ = try session.unmerge(records[0])
-    }
-    let count = try alice.store.read { try $0.operationCount() }
-    #expect(DeferredIndexes.pay(incoming: count, logged: 0))
-    #expect(!DeferredIndexes.pay(incoming: count, logged: count * 4))
-    #expect(!DeferredIndexes.pay(incoming: DeferredIndexes.minimumBatch - 1, logged: 0))
-    try bob.importBundle(try alice.bundle(for: bob))
-    #expect(try bob.indexDefinitions() == expected)
-    #expect(try bob.dump() == alice.dump())
-    try bob.checkStatuses()
   }
 
   @Test func thirdPartyChangesTravelOnAndDeltasFollowTheLastKnownClock() throws {
