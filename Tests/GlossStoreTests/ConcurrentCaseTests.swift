@@ -154,6 +154,41 @@ import Testing
     #expect(try bob.dump().contains("\"status\":\"read\""), "kept in the state")
   }
 
+  /// Each opening looks for statuses that were too far ahead when they arrived and have
+  /// come due since the last check. A check that found nothing is stored by the next write:
+  /// the opening after an import of past statuses reads none of them again, and a status
+  /// from the future still comes due.
+  @Test func anOpeningsCheckForDueStatusesIsKeptByTheNextWrite() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("due-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("bob.gloss").path
+    let clock = self.clock
+    let alice = try Replica(person: "alice", clock: clock)
+    try alice.importPublications(Samples.publications)
+    let id = Samples.publications[0].id.text
+    let record = try alice.record(id)
+    try alice.store.write { _ = try $0.setStatus(record, .reading) }
+    clock.advance(5)
+    let opened = clock.now()
+    var bob = Replica(store: try Store(path: path, person: "bob", wallClock: { clock.now() }))
+    #expect(try bob.statusCheck() == nil, "an opening that finds nothing due writes nothing")
+    try bob.pull(from: alice)
+    #expect(try bob.statusCheck() == opened)
+
+    let brokenClock = TestClock()
+    brokenClock.advance(Int64(HybridLogicalClock.defaultMaximumDrift) * 30)
+    let broken = try Replica(person: "alice", clock: brokenClock)
+    try broken.pull(from: alice)
+    try broken.store.write { _ = try $0.setStatus(record, .read) }
+    try bob.pull(from: broken)
+    let status = { try bob.store.read { try $0.statuses(record: try $0.resolveRecord(id).num) }.first?.status }
+    #expect(try status() == .reading, "too far ahead to count yet")
+    clock.advance(Int64(HybridLogicalClock.defaultMaximumDrift) * 31)
+    bob = Replica(store: try Store(path: path, wallClock: { clock.now() }))
+    #expect(try status() == .read, "come due at the next opening")
+    #expect(try bob.statusCheck() == clock.now())
+  }
+
   @Test func twoPeersImportingTheSamePageGetOneRecordAndNoConflict() throws {
     let alice = try Replica(person: "alice", clock: clock)
     let bob = try Replica(person: "bob", clock: clock)

@@ -69,6 +69,13 @@ struct Replica {
 
   func record(_ id: String) throws -> RecordRef { try store.read { try $0.resolveRecord(id) } }
 
+  /// When an opening last checked for statuses come due, as stored (`Store.refreshDueStatuses`).
+  func statusCheck() throws -> UInt64? {
+    try store.queue.read { db in
+      try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'status_checked'").flatMap(UInt64.init)
+    }
+  }
+
   func importPublications(_ publications: [Publication]) throws {
     try store.write { session in
       var importer = RecordImporter(session: session)
