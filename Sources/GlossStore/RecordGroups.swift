@@ -142,8 +142,8 @@ struct RecordGroups {
 
   /// Puts `record` in the group shown by `survivor`, with what was made on it. What was
   /// made on it lives under its old group's survivor `old` (the invariant above), among
-  /// that group's entries: found there by each entry's operation, not through an index of
-  /// the whole log by target, which a large import does not keep up (`DeferredIndexes`).
+  /// that group's entries: found there by each entry's operation, as the store keeps no
+  /// index of the whole log by target (migration v13).
   private func move(_ record: Int64, id: RecordID, from old: Int64, to survivor: Int64) throws {
     try db.exec(
       sql: "UPDATE record SET merged_into = ? WHERE num = ?", arguments: [survivor == record ? nil : survivor, record])
