@@ -6,7 +6,9 @@ import GlossStore
 
 /// `Scripts/bench sync [N]`: export and import of N operations (default 1,000,000), bytes
 /// per operation, and the cost of importing 1,000 new operations into a store that has N
-/// against one that has 10,000 (target: at most 2×, the cost follows the delta).
+/// against one that has 10,000 (target: at most 2×, the cost follows the delta): into
+/// copies of the same store, then 100 in a row, which folds the recent layer as use does
+/// (`RecentEntries`), so that the fold's cost is in the mean.
 ///
 /// The operations are one replica's mixed workload (records, then tags, untags, notes, note
 /// edits and statuses with correct supersedes and requires), generated directly as a
@@ -22,10 +24,10 @@ struct SyncBench {
     var operations: [Op] = []
     var chains: [[UInt8]] = []
 
-    init(total: Int, seedText: String) {
+    /// `total` operations, the first `recordCount` of which create records.
+    init(total: Int, records recordCount: Int, seedText: String) {
       var random = SplitMix64(seed: 11)
       var listing = SyntheticListing(seedText: seedText)
-      let recordCount = max(100, total / 50)
       var records: [(id: String, origin: Dot)] = []
       var tags: [String: [String: Dot]] = [:]
       var statusDot: [String: Dot] = [:]
@@ -118,8 +120,10 @@ struct SyncBench {
 
   func run() throws {
     let delta = 1_000
-    print("sync: generating \(count.grouped) + \(delta.grouped) operations…")
-    let workload = Workload(total: count + delta, seedText: workspace.seedText)
+    let sustained = 100
+    print("sync: generating \(count.grouped) + \((delta * sustained).grouped) operations…")
+    let workload = Workload(
+      total: count + delta * sustained, records: max(100, count / 50), seedText: workspace.seedText)
     var bytes: [UInt8] = []
     let encode = try Measure.time { bytes = try workload.bundle(1...count) }
     // Imported by `gloss sync import`, as a person would: its own process, so that its
@@ -169,7 +173,7 @@ struct SyncBench {
     // operations create its records, and its delta tags, annotates and sets statuses as
     // the big one's does. (The big workload's first 10,000 operations are all record
     // creations, and a delta of creations is another kind of work.)
-    let smallWorkload = Workload(total: 10_000 + delta, seedText: workspace.seedText)
+    let smallWorkload = Workload(total: 10_000 + delta * sustained, records: 200, seedText: workspace.seedText)
     let small = try freshStore("sync-small")
     _ = try small.importBundleBytes([("small.gloss", try smallWorkload.bundle(1...10_000))], trust: true)
     let smallDelta = try smallWorkload.bundle(10_001...(10_000 + delta))
@@ -194,6 +198,33 @@ struct SyncBench {
       "  \(delta.grouped) new operations into \(count.grouped): \((Measure.median(bigTimes) * 1000).formatted(1)) ms (median of 5)"
     )
     print("  ratio: \(ratio.formatted(2)) (target ≤ 2)")
+
+    let smallRun = try sustainedDeltas(small, smallWorkload, from: 10_000, count: sustained, size: delta)
+    let bigRun = try sustainedDeltas(big, workload, from: count, count: sustained, size: delta)
+    for (size, run) in [(10_000, smallRun), (count, bigRun)] {
+      print(
+        "  \(sustained) deltas of \(delta.grouped) in a row into \(size.grouped): mean \((run.mean * 1000).formatted(1)) ms, "
+          + "slowest \((run.slowest * 1000).formatted(1)) ms, \(run.folds) folds of the recent layer")
+    }
+    print("  ratio of the means: \((bigRun.mean / smallRun.mean).formatted(2))")
+  }
+
+  /// Imports `count` deltas of `size` operations in turn into a copy of `store`, starting
+  /// after operation `from`: the mean and slowest time, and how many folded the recent layer.
+  func sustainedDeltas(_ store: Store, _ workload: Workload, from: Int, count: Int, size: Int) throws -> (
+    mean: Double, slowest: Double, folds: Int
+  ) {
+    let target = try copy(store, "sustained-\(from)")
+    sync()
+    var times: [Double] = []
+    var folds = 0
+    for index in 0..<count {
+      let bundle = try workload.bundle((from + index * size + 1)...(from + (index + 1) * size))
+      let before = try target.read { try $0.recentEntryCount() }
+      times.append(try Measure.time { _ = try target.importBundleBytes([("d.gloss", bundle)], trust: true) })
+      if try target.read({ try $0.recentEntryCount() }) < before { folds += 1 }
+    }
+    return (times.reduce(0, +) / Double(times.count), times.max() ?? 0, folds)
   }
 
   /// Seconds to insert the operations' rows, as the store's log holds them, into a plain

@@ -148,7 +148,7 @@ extension Store {
       if case .createNote = operation.body {
         target = NoteID.make(for: dot)
         notes[operation.target] = target
-        try db.execute(sql: "UPDATE note SET id = ? WHERE id = ?", arguments: [target, operation.target])
+        try db.execute(sql: "UPDATE note_folded SET id = ? WHERE id = ?", arguments: [target, operation.target])
       }
       if case .addTag = operation.body {
         try db.execute(

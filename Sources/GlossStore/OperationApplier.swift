@@ -45,6 +45,9 @@ struct OperationApplier {
   /// and not found (`WriteSession.commitNewRecord`): its creation skips those lookups and
   /// takes the citekey and columns prepared with it. Holds for the next operation only.
   var preparedAbsent: PreparedPublication?
+  /// Where new tag, status and note entries go: the recent layer unless this write is too
+  /// large for it (`RecentEntries`).
+  var entryLayer = EntryLayer.recent
 
   init(db: Database) throws {
     self.db = db
@@ -191,7 +194,7 @@ struct OperationApplier {
       let record = try requireRecord(operation.target)
       let key = TagName.key(spelling)
       // An addition joins the OR-set beside the additions there: one row more.
-      try TagRegisters(db: db).add(key: key, record: record.group, addition: seq)
+      try TagRegisters(db: db, layer: entryLayer).add(key: key, record: record.group, addition: seq)
       let first = TagFirst(hlc: Int64(operation.timestamp.packed), replica: operation.dot.replica.hex)
       if let bound = tagFirsts[key], bound <= first { break }
       tagFirsts[key] = first
@@ -208,20 +211,26 @@ struct OperationApplier {
       let key = TagName.key(spelling)
       // Wherever each observed addition lives now: a peer that grouped the records
       // differently when it removed the tag saw the same additions.
-      try TagRegisters(db: db).remove(key: key, additions: try logRows(of: operation.supersedes))
+      try TagRegisters(db: db, layer: entryLayer).remove(key: key, additions: try logRows(of: operation.supersedes))
     case .createNote(let recordID, let text, let anchor):
       let record = try requireRecord(recordID.text)
       try DirectStatement(
         db,
         sql: """
-          INSERT INTO note (id, record, home, origin, author, anchor, body, state) VALUES (?, ?, ?, ?, ?, ?, ?, 'live')
+          INSERT INTO note_folded (id, record, home, origin, author, anchor, body, state)
+          VALUES (?, ?, ?, ?, ?, ?, ?, 'live')
           """
       ).execute(
         .text(operation.target), .int(record.group), .int(record.num), .int(seq), .text(operation.person),
         anchor.map { .text($0.json.canonical) } ?? .null, .text(text))
       let note = db.lastInsertedRowID
-      try DirectStatement(db, sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, 0, ?)").execute(
-        .int(note), .int(seq), .text(text))
+      try DirectStatement(
+        db,
+        sql: """
+          INSERT INTO \(entryLayer == .folded ? "note_entry_folded" : "note_entry_recent") (note, op, deleted, body)
+          VALUES (?, ?, 0, ?)
+          """
+      ).execute(.int(note), .int(seq), .text(text))
       try fullText.noteChanged(note, indexed: nil, db)
     case .editNote(let text):
       try writeNote(operation, seq: seq, content: .text(text))
@@ -229,7 +238,7 @@ struct OperationApplier {
       try writeNote(operation, seq: seq, content: .deleted)
     case .setStatus(let status):
       let record = try requireRecord(operation.target)
-      let elsewhere = try StatusRegisters(db: db).write(
+      let elsewhere = try StatusRegisters(db: db, layer: entryLayer).write(
         seq: seq, record: record.group, person: operation.person, timestamp: operation.timestamp, status: status,
         superseding: try logRows(of: operation.supersedes))
       if staleStatuses.count >= Self.sessionCacheLimit { try refreshStaleStatuses() }
@@ -361,7 +370,7 @@ struct OperationApplier {
     else { throw StoreError("operation targets note \(operation.target), which this store does not have") }
     let note: Int64 = row[0]
     try fullText.noteChanged(note, indexed: row[1] as String, db)
-    let registers = NoteRegisters(db: db)
+    let registers = NoteRegisters(db: db, layer: entryLayer)
     if try registers.replaceIfAllSuperseded(
       note: note, by: entry(operation, content), seq: seq, superseding: try logRows(of: operation.supersedes))
     {
@@ -371,7 +380,7 @@ struct OperationApplier {
     let wasConflicted = NoteState(register.register).isConflict
     register.write(entry(operation, content), superseding: operation.supersedes)
     if !wasConflicted && NoteState(register.register).isConflict { conflictsCreated += 1 }
-    try registers.store(register, note: note, newSeq: (operation.dot, seq))
+    try registers.store(register, note: note, newSeq: (operation.dot, seq), previous: Array(register.seqs.values))
   }
 }
 

@@ -147,14 +147,15 @@ struct RecordGroups {
   private func move(_ record: Int64, id: RecordID, from old: Int64, to survivor: Int64) throws {
     try db.exec(
       sql: "UPDATE record SET merged_into = ? WHERE num = ?", arguments: [survivor == record ? nil : survivor, record])
-    for table in ["tag_entry", "status_entry"] {
+    for table in ["tag_entry_folded", "tag_entry_recent", "status_entry_folded", "status_entry_recent"] {
       try db.exec(
         sql: """
           UPDATE \(table) SET record = ?1
           WHERE record = ?2 AND (SELECT target FROM operation WHERE seq = \(table).op) = ?3
           """, arguments: [survivor, old, id.text])
     }
-    try db.exec(sql: "UPDATE note SET record = ? WHERE home = ?", arguments: [survivor, record])
+    try db.exec(
+      sql: "UPDATE note_folded SET record = ? WHERE record = ? AND home = ?", arguments: [survivor, old, record])
   }
 
   /// Each person's status on a group whose status entries changed, from those entries.

@@ -107,9 +107,10 @@ struct FieldRegisters {
   }
 }
 
-/// Note body registers.
+/// Note body registers, written to the layer `layer` (`RecentEntries`).
 struct NoteRegisters {
   let db: Database
+  var layer = EntryLayer.recent
 
   func load(note: Int64) throws -> LoadedRegister<NoteContent> {
     try fetchEntries(
@@ -133,18 +134,55 @@ struct NoteRegisters {
       db.cachedStatement(sql: "SELECT op FROM note_entry WHERE note = ?"), arguments: [note])
     guard present.allSatisfy(superseding.contains) else { return false }
     let alone = MultiValueRegister(entries: [entry])
-    try store(LoadedRegister(register: alone, seqs: [:]), note: note, newSeq: (entry.dot, seq))
+    try store(LoadedRegister(register: alone, seqs: [:]), note: note, newSeq: (entry.dot, seq), previous: present)
     return true
   }
 
-  func store(_ loaded: LoadedRegister<NoteContent>, note: Int64, newSeq: (Dot, Int64)) throws {
-    try DirectStatement(db, sql: "DELETE FROM note_entry WHERE note = ?").execute(.int(note))
-    for (seq, entry) in loaded.rows(adding: newSeq) {
-      try DirectStatement(db, sql: "INSERT INTO note_entry (note, op, deleted, body) VALUES (?, ?, ?, ?)").execute(
-        .int(note), .int(seq), .int(entry.value == .deleted ? 1 : 0), .text(entry.value.text ?? ""))
+  /// Writes the register as it is after a write: its new entry (log row `newSeq`) added,
+  /// the entries among `previous` (log rows) it no longer holds taken away, and the shown
+  /// body and state.
+  func store(_ loaded: LoadedRegister<NoteContent>, note: Int64, newSeq: (Dot, Int64), previous: [Int64]) throws {
+    let rows = loaded.rows(adding: newSeq)
+    let kept = Set(rows.map(\.seq))
+    for seq in previous where !kept.contains(seq) { try removeEntry(note: note, op: seq) }
+    for (seq, entry) in rows where seq == newSeq.1 {
+      try DirectStatement(
+        db,
+        sql: """
+          INSERT INTO \(layer == .folded ? "note_entry_folded" : "note_entry_recent") (op, note, deleted, body)
+          VALUES (?, ?, ?, ?)
+          """
+      ).execute(.int(seq), .int(note), .int(entry.value == .deleted ? 1 : 0), .text(entry.value.text ?? ""))
     }
-    try DirectStatement(db, sql: "UPDATE note SET body = ?, state = ? WHERE num = ?").execute(
-      .text(NoteState.shownBody(loaded.register)), .text(NoteState(loaded.register).rawValue), .int(note))
+    let body = NoteState.shownBody(loaded.register)
+    let state = NoteState(loaded.register).rawValue
+    switch layer {
+    case .recent:
+      try DirectStatement(
+        db,
+        sql: """
+          INSERT INTO note_change (num, body, state) VALUES (?, ?, ?)
+          ON CONFLICT(num) DO UPDATE SET body = excluded.body, state = excluded.state
+          """
+      ).execute(.int(note), .text(body), .text(state))
+    case .folded:
+      try DirectStatement(db, sql: "UPDATE note_folded SET body = ?, state = ? WHERE num = ?").execute(
+        .text(body), .text(state), .int(note))
+    }
+  }
+
+  private func removeEntry(note: Int64, op: Int64) throws {
+    if layer == .folded {
+      try DirectStatement(db, sql: "DELETE FROM note_entry_folded WHERE note = ? AND op = ?").execute(
+        .int(note), .int(op))
+      return
+    }
+    try DirectStatement(db, sql: "DELETE FROM note_entry_recent WHERE op = ? AND note = ?").execute(
+      .int(op), .int(note))
+    if db.changesCount == 0 {
+      try DirectStatement(db, sql: "INSERT OR IGNORE INTO note_entry_removal (note, op) VALUES (?, ?)").execute(
+        .int(note), .int(op))
+    }
   }
 }
 
@@ -153,9 +191,10 @@ struct NoteRegisters {
 /// Histories only grow, so writes are incremental (the new entry, and the lowered
 /// `superseded_at` of what it supersedes, exactly as `StatusHistory.write` does) and reads
 /// load only the entries that can still count: those not superseded by an entry that
-/// counts for the reader.
+/// counts for the reader. Written to the layer `layer` (`RecentEntries`).
 struct StatusRegisters {
   let db: Database
+  var layer = EntryLayer.recent
 
   /// The entries that matter to a reader at `now`, as a `StatusHistory`.
   func load(record: Int64, person: String, now: HLCTimestamp) throws -> StatusHistory {
@@ -191,40 +230,77 @@ struct StatusRegisters {
   /// Adds one write: its entry, and `supersededAt = min(supersededAt, its clock)` for each
   /// entry of the same person it supersedes (given by log row), wherever that entry lives:
   /// a peer that grouped records differently (`RecordGroups`) when it wrote saw the same
-  /// entries. Returns the other records whose entries it superseded.
+  /// entries. Writing to the recent layer, a folded entry's lowered clock goes to
+  /// `status_supersession` (`RecentEntries`). Returns the other records whose entries it
+  /// superseded.
   func write(
     seq: Int64, record: Int64, person: String, timestamp: HLCTimestamp, status: ReadingStatus, superseding: [Int64]
   )
     throws -> [Int64]
   {
+    let at = Int64(timestamp.packed)
     try DirectStatement(
-      db, sql: "INSERT INTO status_entry (record, person, op, hlc, status, superseded_at) VALUES (?, ?, ?, ?, ?, NULL)"
-    ).execute(.int(record), .text(person), .int(seq), .int(Int64(timestamp.packed)), .text(status.rawValue))
+      db,
+      sql: """
+        INSERT INTO \(layer == .folded ? "status_entry_folded" : "status_entry_recent")
+          (op, record, person, hlc, status, superseded_at) VALUES (?, ?, ?, ?, ?, NULL)
+        """
+    ).execute(.int(seq), .int(record), .text(person), .int(at), .text(status.rawValue))
     var elsewhere: [Int64] = []
     for superseded in superseding {
-      // Nearly always the entry is on this very record: an update by primary key. The
-      // search by operation below returns the record through an ephemeral table, which
-      // costs four times as much.
-      try DirectStatement(
-        db,
-        sql: """
-          UPDATE status_entry SET superseded_at = min(coalesce(superseded_at, ?1), ?1)
-          WHERE record = ?2 AND person = ?3 AND op = ?4
-          """
-      ).execute(.int(Int64(timestamp.packed)), .int(record), .text(person), .int(superseded))
-      if db.changesCount > 0 { continue }
-      let statement = try db.cachedStatement(
-        sql: """
-          UPDATE status_entry SET superseded_at = min(coalesce(superseded_at, ?1), ?1)
-          WHERE person = ?2 AND op = ?3 RETURNING record
-          """)
-      if let other = try Int64.fetchOne(
-        statement, arguments: [Int64(timestamp.packed), person, superseded]), other != record
-      {
-        elsewhere.append(other)
-      }
+      let owner =
+        layer == .folded
+        ? try lowerFolded(superseded, person: person, record: record, at: at)
+        : try lowerRecent(superseded, person: person, at: at)
+      if let owner, owner != record { elsewhere.append(owner) }
     }
     return elsewhere
+  }
+
+  /// Lowers a superseded entry's `superseded_at` to `at` where it is, in the recent layer
+  /// or, for a folded entry, in `status_supersession`; returns its record.
+  private func lowerRecent(_ superseded: Int64, person: String, at: Int64) throws -> Int64? {
+    if let recent = try Int64.fetchOne(
+      db.cachedStatement(
+        sql: """
+          UPDATE status_entry_recent SET superseded_at = min(coalesce(superseded_at, ?1), ?1)
+          WHERE op = ?2 AND person = ?3 RETURNING record
+          """), arguments: [at, superseded, person])
+    {
+      return recent
+    }
+    guard
+      let folded = try Int64.fetchOne(
+        db.cachedStatement(sql: "SELECT record FROM status_entry_folded WHERE op = ? AND person = ?"),
+        arguments: [superseded, person])
+    else { return nil }
+    try db.exec(
+      sql: """
+        INSERT INTO status_supersession (op, superseded_at) VALUES (?, ?)
+        ON CONFLICT(op) DO UPDATE SET superseded_at = min(superseded_at, excluded.superseded_at)
+        """, arguments: [superseded, at])
+    return folded
+  }
+
+  /// Lowers a folded entry's `superseded_at` to `at` in place; returns its record.
+  private func lowerFolded(_ superseded: Int64, person: String, record: Int64, at: Int64) throws -> Int64? {
+    // Nearly always the entry is on this very record: an update by primary key. The
+    // search by operation below returns the record through an ephemeral table, which
+    // costs four times as much.
+    try DirectStatement(
+      db,
+      sql: """
+        UPDATE status_entry_folded SET superseded_at = min(coalesce(superseded_at, ?1), ?1)
+        WHERE record = ?2 AND person = ?3 AND op = ?4
+        """
+    ).execute(.int(at), .int(record), .text(person), .int(superseded))
+    if db.changesCount > 0 { return record }
+    return try Int64.fetchOne(
+      db.cachedStatement(
+        sql: """
+          UPDATE status_entry_folded SET superseded_at = min(coalesce(superseded_at, ?1), ?1)
+          WHERE person = ?2 AND op = ?3 RETURNING record
+          """), arguments: [at, person, superseded])
   }
 
   /// Puts the person's status as of `now` in the `status` table.
@@ -239,20 +315,33 @@ struct StatusRegisters {
 }
 
 /// A record's additions of one tag, as an observed-remove set (`ObservedRemoveSet`'s
-/// rule): its rows are exactly the additions no removal has observed, so an addition
-/// inserts its row beside the others and a removal deletes the rows it observed.
+/// rule): its entries are exactly the additions no removal has observed, so an addition
+/// adds its entry beside the others and a removal takes away the entries it observed.
+/// Written to the layer `layer` (`RecentEntries`).
 struct TagRegisters {
   let db: Database
+  var layer = EntryLayer.recent
 
   /// Removes the observed additions (by log row) of the tag `key`, on whatever record each is.
   func remove(key: String, additions: [Int64]) throws {
-    let statement = try DirectStatement(db, sql: "DELETE FROM tag_entry WHERE key = ? AND op = ?")
-    for addition in additions { try statement.execute(.text(key), .int(addition)) }
+    if layer == .folded {
+      let statement = try DirectStatement(db, sql: "DELETE FROM tag_entry_folded WHERE key = ? AND op = ?")
+      for addition in additions { try statement.execute(.text(key), .int(addition)) }
+      return
+    }
+    let recent = try DirectStatement(db, sql: "DELETE FROM tag_entry_recent WHERE op = ? AND key = ?")
+    let folded = try DirectStatement(db, sql: "INSERT OR IGNORE INTO tag_removal (op, key) VALUES (?, ?)")
+    for addition in additions {
+      try recent.execute(.int(addition), .text(key))
+      // Not recent: folded, or removed already, which the fold's delete finds nothing of.
+      if db.changesCount == 0 { try folded.execute(.int(addition), .text(key)) }
+    }
   }
 
   /// Adds one addition (by log row) to the record's set of the tag `key`.
   func add(key: String, record: Int64, addition: Int64) throws {
-    try DirectStatement(db, sql: "INSERT INTO tag_entry (record, key, op) VALUES (?, ?, ?)").execute(
-      .int(record), .text(key), .int(addition))
+    let table = layer == .folded ? "tag_entry_folded" : "tag_entry_recent"
+    try DirectStatement(db, sql: "INSERT INTO \(table) (op, record, key) VALUES (?, ?, ?)").execute(
+      .int(addition), .int(record), .text(key))
   }
 }

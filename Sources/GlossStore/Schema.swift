@@ -58,18 +58,9 @@ public enum Schema {
     }
     migrator.registerMigration("v6-record-groups") { db in
       try db.execute(sql: v6)
-      // Records sharing a DOI or PMID are one paper: group what earlier versions kept apart.
-      let groups = RecordGroups(db: db)
-      let now = try StoreReader(db: db).lastTimestamp()
-      for record in try Int64.fetchAll(
-        db,
-        sql: """
-          SELECT num FROM record WHERE json_extract(library, '$.doi') IS NOT NULL
-            OR json_extract(library, '$.pmid') IS NOT NULL ORDER BY num
-          """)
-      {
-        try groups.refresh([record], now: now)
-      }
+      // Records sharing a DOI or PMID are one paper: what earlier versions kept apart is
+      // grouped once every migration has run (v15), as `RecordGroups` writes today's tables.
+      try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('group_after_migrations', '1')")
     }
     migrator.registerMigration("v7-bulk-full-text-index") { db in
       // New records are indexed once per write (`FullTextBacklog`).
@@ -113,8 +104,95 @@ public enum Schema {
       // reads the log through instead: 0.16 s at a million operations.
       try db.execute(sql: "DROP INDEX operation_target")
     }
+    migrator.registerMigration("v14-recent-entries") { db in
+      try db.execute(sql: v14)
+      try RecentEntries(db: db).recountFolded()
+    }
+    migrator.registerMigration("v15-groups-of-upgraded-stores") { db in
+      guard
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM meta WHERE key = 'group_after_migrations')") == true
+      else { return }
+      let groups = RecordGroups(db: db)
+      let now = try StoreReader(db: db).lastTimestamp()
+      for record in try Int64.fetchAll(
+        db,
+        sql: """
+          SELECT num FROM record WHERE json_extract(library, '$.doi') IS NOT NULL
+            OR json_extract(library, '$.pmid') IS NOT NULL ORDER BY num
+          """)
+      {
+        try groups.refresh([record], now: now)
+      }
+      try db.execute(sql: "DELETE FROM meta WHERE key = 'group_after_migrations'")
+    }
     return migrator
   }
+
+  /// Tag, status and note entries, and notes' shown bodies, in two layers
+  /// (`RecentEntries`): what is folded into trees keyed by record or note, and what was
+  /// applied since, in tables keyed by operation or as small as the layer, so that
+  /// applying a delta appends to those instead of landing in a random leaf of each
+  /// record-keyed tree. The views keep the names and columns the tables had, for readers
+  /// and for `sqlite3` users. The recent tags have no index by tag: every index of the
+  /// layer is a random leaf per delta once the layer is large (28 of 476 pages of a delta
+  /// into a million operations), while a query by tag reads the layer through in a few
+  /// milliseconds. A regrouping moves a record's notes among its old group's
+  /// (`RecordGroups.move`), so `note_home` is no longer needed.
+  static let v14 = """
+    ALTER TABLE tag_entry RENAME TO tag_entry_folded;
+    CREATE TABLE tag_entry_recent (op INTEGER PRIMARY KEY REFERENCES operation(seq), record INTEGER NOT NULL, key TEXT NOT NULL);
+    CREATE INDEX tag_entry_recent_record ON tag_entry_recent(record, key);
+    CREATE TABLE tag_removal (op INTEGER NOT NULL, key TEXT NOT NULL, PRIMARY KEY (op, key)) WITHOUT ROWID;
+    CREATE VIEW tag_entry (record, key, op) AS
+      SELECT record, key, op FROM tag_entry_folded f
+      WHERE NOT EXISTS (SELECT 1 FROM tag_removal r WHERE r.op = f.op AND r.key = f.key)
+      UNION ALL SELECT record, key, op FROM tag_entry_recent;
+    ALTER TABLE status_entry RENAME TO status_entry_folded;
+    CREATE TABLE status_entry_recent (
+      op INTEGER PRIMARY KEY REFERENCES operation(seq),
+      record INTEGER NOT NULL,
+      person TEXT NOT NULL,
+      hlc INTEGER NOT NULL,
+      status TEXT NOT NULL,
+      superseded_at INTEGER
+    );
+    CREATE INDEX status_entry_recent_record ON status_entry_recent(record, person);
+    CREATE INDEX status_entry_recent_hlc ON status_entry_recent(hlc);
+    CREATE INDEX status_entry_recent_superseded ON status_entry_recent(superseded_at) WHERE superseded_at IS NOT NULL;
+    CREATE TABLE status_supersession (op INTEGER PRIMARY KEY REFERENCES operation(seq), superseded_at INTEGER NOT NULL);
+    CREATE INDEX status_supersession_at ON status_supersession(superseded_at);
+    CREATE VIEW status_entry (record, person, op, hlc, status, superseded_at) AS
+      SELECT f.record, f.person, f.op, f.hlc, f.status,
+        CASE WHEN s.superseded_at IS NULL THEN f.superseded_at
+          WHEN f.superseded_at IS NULL OR s.superseded_at < f.superseded_at THEN s.superseded_at
+          ELSE f.superseded_at END
+      FROM status_entry_folded f LEFT JOIN status_supersession s ON s.op = f.op
+      UNION ALL SELECT record, person, op, hlc, status, superseded_at FROM status_entry_recent;
+    DROP INDEX note_home;
+    ALTER TABLE note RENAME TO note_folded;
+    CREATE TABLE note_change (
+      num INTEGER PRIMARY KEY REFERENCES note_folded(num),
+      body TEXT NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('live', 'deleted', 'conflict', 'deleted-concurrently'))
+    );
+    CREATE VIEW note (num, id, record, origin, author, anchor, body, state, home) AS
+      SELECT n.num, n.id, n.record, n.origin, n.author, n.anchor, coalesce(c.body, n.body), coalesce(c.state, n.state),
+        n.home
+      FROM note_folded n LEFT JOIN note_change c ON c.num = n.num;
+    ALTER TABLE note_entry RENAME TO note_entry_folded;
+    CREATE TABLE note_entry_recent (
+      op INTEGER PRIMARY KEY REFERENCES operation(seq),
+      note INTEGER NOT NULL,
+      deleted INTEGER NOT NULL,
+      body TEXT NOT NULL
+    );
+    CREATE INDEX note_entry_recent_note ON note_entry_recent(note);
+    CREATE TABLE note_entry_removal (note INTEGER NOT NULL, op INTEGER NOT NULL, PRIMARY KEY (note, op)) WITHOUT ROWID;
+    CREATE VIEW note_entry (note, op, deleted, body) AS
+      SELECT note, op, deleted, body FROM note_entry_folded f
+      WHERE NOT EXISTS (SELECT 1 FROM note_entry_removal r WHERE r.note = f.note AND r.op = f.op)
+      UNION ALL SELECT note, op, deleted, body FROM note_entry_recent;
+    """
 
   /// Statements that a key speaks for a person, signed by a key already that person's
   /// (`Introduction`). Kept to be checked again and relayed: a peer that receives a new

@@ -171,10 +171,17 @@ public final class Store: Sendable {
         try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'status_checked'").flatMap(UInt64.init) ?? 0
       let low = HLCTimestamp(milliseconds: min(checked + HybridLogicalClock.defaultMaximumDrift, (1 << 48) - 1))
       let high = HLCTimestamp(milliseconds: now + HybridLogicalClock.defaultMaximumDrift, logical: .max)
+      // By each layer's indexes (`RecentEntries`): a folded entry whose supersession
+      // since the fold is due, or whose own clock is, may be due; reading it again is
+      // harmless when it was not.
       return try db.rows(
         sql: """
-          SELECT DISTINCT record, person FROM status_entry
-          WHERE (hlc > ?1 AND hlc <= ?2) OR (superseded_at > ?1 AND superseded_at <= ?2)
+          SELECT record, person FROM status_entry_folded WHERE hlc > ?1 AND hlc <= ?2
+          UNION SELECT record, person FROM status_entry_folded WHERE superseded_at > ?1 AND superseded_at <= ?2
+          UNION SELECT f.record, f.person FROM status_supersession s JOIN status_entry_folded f ON f.op = s.op
+            WHERE s.superseded_at > ?1 AND s.superseded_at <= ?2
+          UNION SELECT record, person FROM status_entry_recent WHERE hlc > ?1 AND hlc <= ?2
+          UNION SELECT record, person FROM status_entry_recent WHERE superseded_at > ?1 AND superseded_at <= ?2
           """,
         arguments: [Int64(low.packed), Int64(high.packed)])
     }

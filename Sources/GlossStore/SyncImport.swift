@@ -50,6 +50,7 @@ extension Store {
     defer { try? queue.inDatabase { db in try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKilobytes)") } }
     return try write { session in
       try session.db.exec(sql: "PRAGMA cache_size = -\(Self.bundleCacheKilobytes)")
+      try session.expect(operations: total)
       var results: [BundleImport] = []
       var before = 0
       let local = session.local

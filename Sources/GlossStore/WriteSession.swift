@@ -63,8 +63,21 @@ public final class WriteSession {
 
   public var clock: VectorClock { applier.clock }
 
+  /// Prepares for applying `count` operations: a write too large for the recent layer
+  /// folds it and writes its entries straight into the folded trees (`RecentEntries`).
+  func expect(operations count: Int) throws {
+    let entries = RecentEntries(db: db)
+    guard applier.entryLayer == .recent, count >= (try entries.foldThreshold()) else { return }
+    try entries.fold()
+    applier.entryLayer = .folded
+  }
+
   func finish() throws {
     try applier.flush()
+    switch applier.entryLayer {
+    case .recent: try RecentEntries(db: db).foldIfLarge()
+    case .folded: try RecentEntries(db: db).recountFolded()
+    }
     try db.exec(
       sql: "INSERT INTO meta (key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
       arguments: [String(hlc.last.packed)])

@@ -7,7 +7,7 @@ import Testing
 /// Several replicas make random operations and exchange them on random schedules; then
 /// everyone exchanges everything. Every replica must end with a byte-identical dump, and
 /// fresh stores fed the same operations in other causally valid orders, a few at a time,
-/// must reach the same dump.
+/// must reach the same dump, whichever layer their entries are in (`RecentEntries`).
 struct Simulation {
   var random: SplitMix64
   let clock = TestClock()
@@ -125,7 +125,15 @@ struct Simulation {
     let keep = operations.isEmpty ? 0 : Int(random.next() % UInt64(operations.count + 1))
     var batch = Array(operations.prefix(keep))
     if let duplicate = batch.first { batch.append(duplicate) }
-    try replica.receive(batch)
+    // Entries land in the recent layer, or straight in the folded trees as a large import
+    // writes them, and the layer is folded at random moments (`RecentEntries`).
+    switch random.next() % 4 {
+    case 0: try replica.receiveIntoFolded(batch)
+    case 1:
+      try replica.receive(batch)
+      try replica.foldRecentEntries()
+    default: try replica.receive(batch)
+    }
   }
 
   func settle() throws {
@@ -164,6 +172,7 @@ struct Simulation {
       while index < shuffled.count {
         let size = Int(random.next() % 7) + 1
         try fresh.receive(Array(shuffled[index..<min(index + size, shuffled.count)]))
+        if random.next() % 5 == 0 { try fresh.foldRecentEntries() }
         index += size
       }
       #expect(try fresh.dump() == dumps[0], "order-dependent result (seed \(seed))")
@@ -172,11 +181,17 @@ struct Simulation {
       #expect(again.new == 0 && again.known == all.count, "idempotent")
       #expect(try fresh.dump() == dumps[0])
     }
-    // All of it in one transaction: statuses written at its end, merges in between.
+    // All of it in one transaction: statuses written at its end, merges in between; once
+    // through the recent layer, once straight into the folded trees.
     let whole = try Replica(person: "observer", clock: simulation.clock)
     try whole.receive(all)
     #expect(try whole.dump() == dumps[0], "one transaction differs (seed \(seed))")
     try whole.checkStatuses()
+    let wholeFolded = try Replica(person: "observer", clock: simulation.clock)
+    try wholeFolded.receiveIntoFolded(all)
+    #expect(try wholeFolded.recentEntryCount() == 0)
+    #expect(try wholeFolded.dump() == dumps[0], "writing straight into the folded trees differs (seed \(seed))")
+    try wholeFolded.checkStatuses()
   }
 
   @Test func threeReplicasConverge() async {

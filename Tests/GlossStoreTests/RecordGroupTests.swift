@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import GlossCore
 import GlossStore
 import Testing
@@ -30,6 +31,51 @@ import Testing
 
   func annotations(_ replica: Replica, _ id: String) throws -> RecordAnnotations {
     try replica.store.read { reader in try reader.annotations(of: try reader.resolveRecord(id)) }
+  }
+
+  /// A store from before records were grouped (migration v6) holds records of one DOI
+  /// apart, with annotations on each: upgraded, it groups them once every migration has
+  /// run, moving what was made on them in both layers of entries (`RecentEntries`).
+  @Test func aStoreFromBeforeRecordGroupsGroupsItsRecordsWhenUpgraded() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("groups-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("store.sqlite").path
+    var apart = Self.fromBibTeX
+    apart.doi = ""
+    let a = Self.fromPubMed.id.text
+    let b = apart.id.text
+    do {
+      let store = try Store(path: path, person: "alice")
+      let replica = Replica(store: store)
+      try replica.importPublications([Self.fromPubMed, apart])
+      try store.write { session in
+        _ = try session.tag(try session.reader.resolveRecord(b), ["liver"])
+        _ = try session.setStatus(try session.reader.resolveRecord(b), .reading)
+        _ = try session.addNote(try session.reader.resolveRecord(b), text: "dose in table 2", quote: nil)
+      }
+      try replica.foldRecentEntries()
+      try store.write { session in _ = try session.tag(try session.reader.resolveRecord(a), ["hcc"]) }
+      #expect(try listed(replica).count == 2)
+    }
+    // What an earlier version left: one DOI on both, not grouped, and the grouping to do.
+    let queue = try DatabaseQueue(path: path)
+    try queue.write { db in
+      try db.execute(
+        sql: "UPDATE record SET library = json_set(library, '$.doi', ?) WHERE id = ?",
+        arguments: [Self.fromPubMed.doi, b])
+      try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('group_after_migrations', '1')")
+      try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v15-groups-of-upgraded-stores'")
+    }
+    try queue.close()
+    let upgraded = Replica(store: try Store(path: path))
+    let survivor = min(a, b)
+    #expect(try listed(upgraded) == [survivor])
+    let shown = try annotations(upgraded, survivor)
+    #expect(shown.tags == ["hcc", "liver"])
+    #expect(shown.statuses == ["alice": ReadingStatus.reading])
+    #expect(shown.notes.map(\.body) == ["dose in table 2"])
+    try upgraded.checkStatuses()
   }
 
   @Test func recordsCreatedApartWithOneDOIBecomeOneOnEveryPeer() throws {

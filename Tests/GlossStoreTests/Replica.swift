@@ -31,6 +31,22 @@ struct Replica {
   @discardableResult
   func receive(_ operations: [Op]) throws -> ReceiveSummary { try store.write { try $0.receive(operations) } }
 
+  /// Receives operations as a write too large for the recent layer does (`RecentEntries`):
+  /// the layer folded first, the entries written straight into the folded trees.
+  @discardableResult
+  func receiveIntoFolded(_ operations: [Op]) throws -> ReceiveSummary {
+    try store.write { session in
+      try session.expect(operations: .max)
+      return try session.receive(operations)
+    }
+  }
+
+  /// Moves the recent tag and status entries into the folded trees (`RecentEntries.fold`).
+  func foldRecentEntries() throws { try store.queue.write { db in try RecentEntries(db: db).fold() } }
+
+  /// Rows in the recent layer of tag and status entries.
+  func recentEntryCount() throws -> Int { try store.read { try $0.recentEntryCount() } }
+
   /// Receives everything `other` has.
   @discardableResult
   func pull(from other: Replica) throws -> ReceiveSummary { try receive(other.allOperations()) }
