@@ -164,7 +164,7 @@ struct OperationApplier {
   /// Writes the status of each (record, person) whose entries changed, as of the latest
   /// reader's clock.
   private mutating func refreshStaleStatuses() throws {
-    let registers = StatusRegisters(db: db)
+    let registers = StatusRegisters(db: db, layer: entryLayer)
     for key in staleStatuses.sorted() {
       try registers.refresh(record: key.record, person: key.person, now: latestNow)
     }
@@ -189,7 +189,7 @@ struct OperationApplier {
       if !wasConflicted && register.register.isConflicted { conflictsCreated += 1 }
       try FieldRegisters(db: db).store(register, record: record, field: field, newSeq: (operation.dot, seq))
       if field == .citekey { try Citekeys(db: db).refresh(record: record.num) }
-      if field == .doi || field == .pmid { try RecordGroups(db: db).refresh([record.num], now: now) }
+      if field == .doi || field == .pmid { try RecordGroups(db: db, layer: entryLayer).refresh([record.num], now: now) }
     case .addTag(let spelling):
       let record = try requireRecord(operation.target)
       let key = TagName.key(spelling)
@@ -255,7 +255,7 @@ struct OperationApplier {
       guard record.num != partner.num else {
         throw StoreError("operation \(operation.dot.short) links a record to itself")
       }
-      let groups = RecordGroups(db: db)
+      let groups = RecordGroups(db: db, layer: entryLayer)
       var link = try groups.link(record.num, partner.num)
       let value: RecordLink = if case .mergeRecord = operation.body { .merged(keep: other) } else { .separate }
       link.write(entry(operation, value), superseding: operation.supersedes)
@@ -291,7 +291,7 @@ struct OperationApplier {
       publication, derivedKey: derivedKey, id: id, operation: operation, seq: seq, prepared: prepared)
     if !placed { try Citekeys(db: db).refresh(record: record.num) }
     if !publication.doi.isEmpty || !publication.pmid.isEmpty {
-      let groups = RecordGroups(db: db)
+      let groups = RecordGroups(db: db, layer: entryLayer)
       // A new record alone with its identifiers (the usual case) has no group to compute.
       let alone =
         try isNew

@@ -24,7 +24,9 @@ import GRDB
 ///   and the folded `superseded_at`. A recent entry's `superseded_at` is lowered in place.
 /// - `note_change` holds the shown body and state of each note whose register changed
 ///   since the last fold; `note` shows them instead of the folded ones. New notes are
-///   appended to `note_folded`, in log order already.
+///   appended to `note_folded`, in log order already. `status_change` likewise holds each
+///   person's status on each record written since the last fold; a regrouping deletes a
+///   group's statuses from both before writing them again.
 /// - A regrouping (`RecordGroups.move`) moves entries in both layers; removals and
 ///   supersessions name entries by operation, wherever they live.
 /// - `meta.folded_entries` is the number of rows in the folded entry tables as of the last
@@ -55,7 +57,7 @@ struct RecentEntries {
         SELECT (SELECT count(*) FROM tag_entry_recent) + (SELECT count(*) FROM tag_removal)
           + (SELECT count(*) FROM status_entry_recent) + (SELECT count(*) FROM status_supersession)
           + (SELECT count(*) FROM note_entry_recent) + (SELECT count(*) FROM note_entry_removal)
-          + (SELECT count(*) FROM note_change)
+          + (SELECT count(*) FROM note_change) + (SELECT count(*) FROM status_change)
         """) ?? 0
   }
 
@@ -107,6 +109,12 @@ struct RecentEntries {
         SELECT record, person, op, hlc, status, superseded_at FROM status_entry_recent ORDER BY record, person, op
         """)
     added += db.changesCount
+    try db.exec(
+      sql: """
+        INSERT INTO status_folded (record, person, status)
+        SELECT record, person, status FROM status_change WHERE true ORDER BY record, person
+        ON CONFLICT(record, person) DO UPDATE SET status = excluded.status
+        """)
     // The shown bodies are unchanged, so the notes' full-text entries stay as they are.
     try db.exec(
       sql: "UPDATE note_folded SET body = c.body, state = c.state FROM note_change c WHERE c.num = note_folded.num")
@@ -119,6 +127,7 @@ struct RecentEntries {
         DELETE FROM note_entry_recent;
         DELETE FROM note_entry_removal;
         DELETE FROM note_change;
+        DELETE FROM status_change;
         """)
     try storeFoldedCount(try foldedCount() - removed + added)
   }

@@ -17,6 +17,8 @@ import GlossCore
 ///   operation that changes one of those.
 struct RecordGroups {
   let db: Database
+  /// Where the statuses of regrouped records are written (`RecentEntries`).
+  var layer = EntryLayer.recent
 
   /// The survivor's num of the group `record` is in.
   func group(of record: Int64) throws -> Int64 {
@@ -160,8 +162,9 @@ struct RecordGroups {
 
   /// Each person's status on a group whose status entries changed, from those entries.
   private func refreshStatuses(group: Int64, now: HLCTimestamp) throws {
-    try db.exec(sql: "DELETE FROM status WHERE record = ?", arguments: [group])
-    let registers = StatusRegisters(db: db)
+    try db.exec(sql: "DELETE FROM status_folded WHERE record = ?", arguments: [group])
+    try db.exec(sql: "DELETE FROM status_change WHERE record = ?", arguments: [group])
+    let registers = StatusRegisters(db: db, layer: layer)
     for person in try String.fetchAll(
       db, sql: "SELECT DISTINCT person FROM status_entry WHERE record = ? ORDER BY person", arguments: [group])
     {

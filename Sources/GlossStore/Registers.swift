@@ -303,14 +303,26 @@ struct StatusRegisters {
           """), arguments: [at, person, superseded])
   }
 
-  /// Puts the person's status as of `now` in the `status` table.
+  /// Puts the person's status as of `now` in the `status` view: in `status_change`, or
+  /// straight in `status_folded` with the pair's change row gone (`RecentEntries`).
   func refresh(record: Int64, person: String, now: HLCTimestamp) throws {
     let history = try load(record: record, person: person, now: now)
-    try db.exec(
-      sql: """
-        INSERT INTO status (record, person, status) VALUES (?, ?, ?)
-        ON CONFLICT(record, person) DO UPDATE SET status = excluded.status
-        """, arguments: [record, person, history.effective(now: now).status.rawValue])
+    let status = history.effective(now: now).status.rawValue
+    switch layer {
+    case .recent:
+      try db.exec(
+        sql: """
+          INSERT INTO status_change (record, person, status) VALUES (?, ?, ?)
+          ON CONFLICT(record, person) DO UPDATE SET status = excluded.status
+          """, arguments: [record, person, status])
+    case .folded:
+      try db.exec(
+        sql: """
+          INSERT INTO status_folded (record, person, status) VALUES (?, ?, ?)
+          ON CONFLICT(record, person) DO UPDATE SET status = excluded.status
+          """, arguments: [record, person, status])
+      try db.exec(sql: "DELETE FROM status_change WHERE record = ? AND person = ?", arguments: [record, person])
+    }
   }
 }
 

@@ -137,7 +137,8 @@ public enum Schema {
   /// layer is a random leaf per delta once the layer is large (28 of 476 pages of a delta
   /// into a million operations), while a query by tag reads the layer through in a few
   /// milliseconds. A regrouping moves a record's notes among its old group's
-  /// (`RecordGroups.move`), so `note_home` is no longer needed.
+  /// (`RecordGroups.move`), so `note_home` is no longer needed; no query reads statuses by
+  /// person first (the query language asks per record), so `status_person` is not either.
   static let v14 = """
     ALTER TABLE tag_entry RENAME TO tag_entry_folded;
     CREATE TABLE tag_entry_recent (op INTEGER PRIMARY KEY REFERENCES operation(seq), record INTEGER NOT NULL, key TEXT NOT NULL);
@@ -192,6 +193,15 @@ public enum Schema {
       SELECT note, op, deleted, body FROM note_entry_folded f
       WHERE NOT EXISTS (SELECT 1 FROM note_entry_removal r WHERE r.note = f.note AND r.op = f.op)
       UNION ALL SELECT note, op, deleted, body FROM note_entry_recent;
+    DROP INDEX status_person;
+    ALTER TABLE status RENAME TO status_folded;
+    CREATE TABLE status_change (
+      record INTEGER NOT NULL, person TEXT NOT NULL, status TEXT NOT NULL, PRIMARY KEY (record, person)
+    ) WITHOUT ROWID;
+    CREATE VIEW status (record, person, status) AS
+      SELECT record, person, status FROM status_folded f
+      WHERE NOT EXISTS (SELECT 1 FROM status_change c WHERE c.record = f.record AND c.person = f.person)
+      UNION ALL SELECT record, person, status FROM status_change;
     """
 
   /// Statements that a key speaks for a person, signed by a key already that person's

@@ -70,6 +70,7 @@ import Testing
     // The first status write superseded the folded entry, the second a recent one in place.
     #expect(try count(alice, "status_supersession") == 1)
     #expect(try count(alice, "status_entry_recent") == 2)
+    #expect(try count(alice, "status_change") == 1)
     let before = try seen(alice)
     #expect(try alice.store.read { try $0.tags(record: first.num) } == ["liver"])
     #expect(try alice.store.read { try $0.statuses(record: first.num) }.map(\.status) == [.toRead])
