@@ -30,7 +30,7 @@ import GRDB
 /// - A regrouping (`RecordGroups.move`) moves entries in both layers; removals and
 ///   supersessions name entries by operation, wherever they live.
 /// - `meta.folded_entries` is the number of rows in the folded entry tables as of the last
-///   fold.
+///   fold, and `meta.folded_at` the log row of the last operation applied then.
 ///
 /// A write larger than the layer's share (a first import of a team's history) folds the
 /// layer first and writes straight into the folded trees (`EntryLayer.folded`): a fold
@@ -39,15 +39,26 @@ import GRDB
 struct RecentEntries {
   let db: Database
 
-  /// The layer is folded once it holds this fraction of what is folded, and at least
-  /// `minimumFold` rows. Proportional, so that a fold's pages (at most every leaf of the
-  /// folded trees) stay a bounded cost per operation applied at any size of store; the
-  /// floor keeps small stores from folding on every write.
+  /// The layer is folded once the operations applied since the last fold reach this
+  /// fraction of the folded rows, and at least `minimumFold`. Proportional, so that a
+  /// fold's pages (at most every leaf of the folded trees) stay a bounded cost per
+  /// operation applied at any size of store; the floor keeps small stores from folding on
+  /// every write.
   static let foldFraction = 8
   static let minimumFold = 4_096
 
-  /// How many rows the layer holds before it is folded.
+  /// How many operations are applied between folds.
   func foldThreshold() throws -> Int { max(Self.minimumFold, try foldedCount() / Self.foldFraction) }
+
+  /// Operations applied since the last fold: each writes about one row of the layer.
+  /// Counting them reads two values; counting the layer's rows read every page of it, on
+  /// every write: 1.3–1.8 ms in a fresh process with 70,000 rows in the layer, 12–27 ms
+  /// when the store's file was not in the system's cache.
+  func operationsSinceFold() throws -> Int {
+    let last = try Int.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM operation") ?? 0
+    let folded = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'folded_at'").flatMap { Int($0) }
+    return last - (folded ?? 0)
+  }
 
   /// Rows in the layer: entries, removals, supersessions and changed notes alike.
   func rowCount() throws -> Int {
@@ -65,16 +76,18 @@ struct RecentEntries {
     try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'folded_entries'").flatMap { Int($0) } ?? 0
   }
 
-  func storeFoldedCount(_ count: Int) throws {
-    try db.exec(
-      sql: """
-        INSERT INTO meta (key, value) VALUES ('folded_entries', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value
-        """, arguments: [String(count)])
+  /// Records a fold: `count` rows folded, and the layer empty as of the log's last operation.
+  private func storeFolded(count: Int) throws {
+    let statement = try db.cachedStatement(
+      sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+    try statement.execute(arguments: ["folded_entries", String(count)])
+    let last = try Int.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM operation") ?? 0
+    try statement.execute(arguments: ["folded_at", String(last)])
   }
 
   /// Folds the layer when it has grown past its share (`foldFraction`).
   func foldIfLarge() throws {
-    guard try rowCount() >= foldThreshold() else { return }
+    guard try operationsSinceFold() >= foldThreshold() else { return }
     try fold()
   }
 
@@ -129,18 +142,20 @@ struct RecentEntries {
         DELETE FROM note_change;
         DELETE FROM status_change;
         """)
-    try storeFoldedCount(try foldedCount() - removed + added)
+    try storeFolded(count: try foldedCount() - removed + added)
   }
 
-  /// Counts the folded rows again, after a write that went straight into them.
+  /// Counts the folded rows again, the layer being empty: after a write that went straight
+  /// into the folded trees, and when the layer is made (migration v14).
   func recountFolded() throws {
-    try storeFoldedCount(
-      try Int.fetchOne(
-        db,
-        sql: """
-          SELECT (SELECT count(*) FROM tag_entry_folded) + (SELECT count(*) FROM status_entry_folded)
-            + (SELECT count(*) FROM note_entry_folded)
-          """) ?? 0)
+    try storeFolded(
+      count:
+        try Int.fetchOne(
+          db,
+          sql: """
+            SELECT (SELECT count(*) FROM tag_entry_folded) + (SELECT count(*) FROM status_entry_folded)
+              + (SELECT count(*) FROM note_entry_folded)
+            """) ?? 0)
   }
 }
 
