@@ -224,13 +224,7 @@ struct OperationApplier {
         .text(operation.target), .int(record.group), .int(record.num), .int(seq), .text(operation.person),
         anchor.map { .text($0.json.canonical) } ?? .null, .text(text))
       let note = db.lastInsertedRowID
-      try DirectStatement(
-        db,
-        sql: """
-          INSERT INTO \(entryLayer == .folded ? "note_entry_folded" : "note_entry_recent") (note, op, deleted, body)
-          VALUES (?, ?, 0, ?)
-          """
-      ).execute(.int(note), .int(seq), .text(text))
+      try NoteRegisters(db: db, layer: entryLayer).addEntry(note: note, op: seq, content: .text(text))
       try fullText.noteChanged(note, indexed: nil, db)
     case .editNote(let text):
       try writeNote(operation, seq: seq, content: .text(text))

@@ -145,15 +145,7 @@ struct NoteRegisters {
     let rows = loaded.rows(adding: newSeq)
     let kept = Set(rows.map(\.seq))
     for seq in previous where !kept.contains(seq) { try removeEntry(note: note, op: seq) }
-    for (seq, entry) in rows where seq == newSeq.1 {
-      try DirectStatement(
-        db,
-        sql: """
-          INSERT INTO \(layer == .folded ? "note_entry_folded" : "note_entry_recent") (op, note, deleted, body)
-          VALUES (?, ?, ?, ?)
-          """
-      ).execute(.int(seq), .int(note), .int(entry.value == .deleted ? 1 : 0), .text(entry.value.text ?? ""))
-    }
+    for (seq, entry) in rows where seq == newSeq.1 { try addEntry(note: note, op: seq, content: entry.value) }
     let body = NoteState.shownBody(loaded.register)
     let state = NoteState(loaded.register).rawValue
     switch layer {
@@ -169,6 +161,14 @@ struct NoteRegisters {
       try DirectStatement(db, sql: "UPDATE note_folded SET body = ?, state = ? WHERE num = ?").execute(
         .text(body), .text(state), .int(note))
     }
+  }
+
+  /// Adds the entry of operation `op` (log row) to the note's register: a creation's, or
+  /// a later write's.
+  func addEntry(note: Int64, op: Int64, content: NoteContent) throws {
+    try DirectStatement(
+      db, sql: "INSERT INTO \(layer.table("note_entry")) (op, note, deleted, body) VALUES (?, ?, ?, ?)"
+    ).execute(.int(op), .int(note), .int(content == .deleted ? 1 : 0), .text(content.text ?? ""))
   }
 
   private func removeEntry(note: Int64, op: Int64) throws {
@@ -242,8 +242,8 @@ struct StatusRegisters {
     try DirectStatement(
       db,
       sql: """
-        INSERT INTO \(layer == .folded ? "status_entry_folded" : "status_entry_recent")
-          (op, record, person, hlc, status, superseded_at) VALUES (?, ?, ?, ?, ?, NULL)
+        INSERT INTO \(layer.table("status_entry")) (op, record, person, hlc, status, superseded_at)
+        VALUES (?, ?, ?, ?, ?, NULL)
         """
     ).execute(.int(seq), .int(record), .text(person), .int(at), .text(status.rawValue))
     var elsewhere: [Int64] = []
@@ -352,8 +352,7 @@ struct TagRegisters {
 
   /// Adds one addition (by log row) to the record's set of the tag `key`.
   func add(key: String, record: Int64, addition: Int64) throws {
-    let table = layer == .folded ? "tag_entry_folded" : "tag_entry_recent"
-    try DirectStatement(db, sql: "INSERT INTO \(table) (op, record, key) VALUES (?, ?, ?)").execute(
+    try DirectStatement(db, sql: "INSERT INTO \(layer.table("tag_entry")) (op, record, key) VALUES (?, ?, ?)").execute(
       .int(addition), .int(record), .text(key))
   }
 }
