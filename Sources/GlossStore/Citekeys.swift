@@ -80,29 +80,33 @@ struct Citekeys {
   ///   never earlier than the member's earliest creation, so the rule's order puts it last.
   /// Nil otherwise: the record is created without a key, then `refresh` orders the group.
   func keyForNewRecord(wanting key: String, created: HLCTimestamp) throws -> String? {
-    let used = try Bool.fetchOne(
-      db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM record WHERE citekey_wanted = ?1 OR citekey = ?1)"),
-      arguments: [key])
-    if used == false { return key }
-    let members = try Row.fetchAll(
-      db.cachedStatement(
-        sql: """
-          SELECT rec.citekey, o.hlc FROM record rec JOIN operation o ON o.seq = rec.origin
-          WHERE rec.citekey_wanted = ?
-          """), arguments: [key])
-    guard !members.isEmpty, members.allSatisfy({ UInt64($0["hlc"] as Int64) < created.packed }) else { return nil }
-    let shown = Set(members.map { $0["citekey"] as String })
-    let claimed = Set(
-      try String.fetchAll(
-        db.cachedStatement(
-          sql: "SELECT citekey_wanted FROM record WHERE citekey_wanted > ?1 AND citekey_wanted < ?1 || '{'"),
-        arguments: [key]))
+    // Read through SQLite's C interface: about four in ten records of a large listing
+    // collide with another's key, and GRDB's rows made this a fifth of the import's time.
+    let used = try DirectStatement(
+      db, sql: "SELECT EXISTS (SELECT 1 FROM record WHERE citekey_wanted = ?1 OR citekey = ?1)"
+    ).int(.text(key))
+    if used == 0 { return key }
+    guard
+      let latest = try DirectStatement(
+        db, sql: "SELECT max(o.hlc) FROM record rec JOIN operation o ON o.seq = rec.origin WHERE rec.citekey_wanted = ?"
+      ).int(.text(key)), UInt64(latest) < created.packed
+    else { return nil }
+    // The keys the group's members show, and every key another record wants that is `key`
+    // plus a suffix.
+    var taken: Set<String> = []
+    try DirectStatement(
+      db,
+      sql: """
+        SELECT citekey FROM record WHERE citekey_wanted = ?1
+        UNION ALL SELECT citekey_wanted FROM record WHERE citekey_wanted > ?1 AND citekey_wanted < ?1 || '{'
+        """
+    ).forEachRow(.text(key)) { taken.insert($0.text(0)) }
     var index = 0
     var candidate = key
     repeat {
       index += 1
       candidate = key + Citekey.suffix(index)
-    } while shown.contains(candidate) || claimed.contains(candidate)
+    } while taken.contains(candidate)
     return candidate
   }
 

@@ -2,14 +2,16 @@ import GRDB
 import GRDBSQLite
 
 /// A statement that applying runs once or more per operation, with its arguments bound
-/// through SQLite's C interface.
+/// and its rows read through SQLite's C interface.
 ///
 /// GRDB's `StatementArguments` box each argument, convert it to a `DatabaseValue` and
-/// bind it inside nested closures: for the small rows of the log and the registers, that
-/// costs a tenth of a bundle import. Only plain INSERT, UPDATE and DELETE statements run
-/// here, inside a transaction GRDB opened, and nothing observes the store (no transaction
-/// observers), so what GRDB does around a step has nothing to do for them. Everything
-/// else goes through GRDB. Public for `Scripts/bench sync`, whose plain-INSERT floor binds
+/// bind it inside nested closures, and its `Row` copies every column into a dictionary-like
+/// object: for the small rows of the log and the registers, that cost a tenth of a bundle
+/// import, and a note's edit, which reads the note and its entries first, spent a third of
+/// its time there. Only plain statements run here, and nothing observes the store (no
+/// transaction observers), so what GRDB does around a step has nothing to do for them;
+/// those that write run inside a transaction GRDB opened. Everything else goes through
+/// GRDB. Public for `Scripts/bench sync`, whose plain-INSERT floor binds
 /// as the log insert does.
 public struct DirectStatement {
   private let db: Database
@@ -31,6 +33,41 @@ public struct DirectStatement {
 
   /// Runs the statement to its end with `values` for its arguments, in order.
   public func execute(_ values: Value...) throws {
+    try run(values) { _ in }
+  }
+
+  /// Runs the statement with `values` for its arguments and hands each row to `body`,
+  /// which must not keep the row: its columns are valid only during the call.
+  func forEachRow(_ values: Value..., body: (Columns) throws -> Void) throws {
+    try run(values, body: body)
+  }
+
+  /// The first column of the first row, if there is a row and that column is not NULL.
+  func int(_ values: Value...) throws -> Int64? {
+    var first: Int64?
+    try run(values) { row in
+      if first == nil, !row.isNull(0) { first = row.int(0) }
+    }
+    return first
+  }
+
+  /// The columns of the row a statement stands on.
+  struct Columns {
+    fileprivate let handle: OpaquePointer
+
+    func int(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+
+    /// The column as text; NULL reads as the empty string.
+    func text(_ column: Int32) -> String {
+      guard let bytes = sqlite3_column_text(handle, column) else { return "" }
+      let count = Int(sqlite3_column_bytes(handle, column))
+      return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+  }
+
+  private func run(_ values: [Value], body: (Columns) throws -> Void) throws {
     let handle = statement.sqliteStatement
     precondition(
       values.count == sqlite3_bind_parameter_count(handle), "\(statement.sql) given \(values.count) arguments")
@@ -60,7 +97,11 @@ public struct DirectStatement {
       case SQLITE_DONE:
         sqlite3_reset(handle)
         return
-      case SQLITE_ROW: continue
+      case SQLITE_ROW:
+        do { try body(Columns(handle: handle)) } catch {
+          sqlite3_reset(handle)
+          throw error
+        }
       case let code:
         let error = failure(code)
         sqlite3_reset(handle)

@@ -75,9 +75,8 @@ struct OperationApplier {
   func logRow(of dot: Dot) throws -> Int64? {
     if let row = sessionRows.seq(of: dot) { return row }
     guard let num = replicaNums[dot.replica] else { return nil }
-    return try Int64.fetchOne(
-      db.cachedStatement(sql: "SELECT seq FROM operation WHERE replica = ? AND counter = ?"),
-      arguments: [num, Int64(dot.counter)])
+    return try DirectStatement(db, sql: "SELECT seq FROM operation WHERE replica = ? AND counter = ?").int(
+      .int(num), .int(Int64(dot.counter)))
   }
 
   /// The local rows of the applied operations among `dots`.
@@ -358,12 +357,14 @@ struct OperationApplier {
   }
 
   private mutating func writeNote(_ operation: Op, seq: Int64, content: NoteContent) throws {
-    guard
-      let row = try Row.fetchOne(
-        db.cachedStatement(sql: "SELECT num, body FROM note WHERE id = ?"), arguments: [operation.target])
-    else { throw StoreError("operation targets note \(operation.target), which this store does not have") }
-    let note: Int64 = row[0]
-    try fullText.noteChanged(note, indexed: row[1] as String, db)
+    var found: (note: Int64, body: String)?
+    try DirectStatement(db, sql: "SELECT num, body FROM note WHERE id = ?").forEachRow(.text(operation.target)) {
+      found = ($0.int(0), $0.text(1))
+    }
+    guard let (note, body) = found else {
+      throw StoreError("operation targets note \(operation.target), which this store does not have")
+    }
+    try fullText.noteChanged(note, indexed: body, db)
     let registers = NoteRegisters(db: db, layer: entryLayer)
     if try registers.replaceIfAllSuperseded(
       note: note, by: entry(operation, content), seq: seq, superseding: try logRows(of: operation.supersedes))

@@ -130,8 +130,10 @@ struct NoteRegisters {
   func replaceIfAllSuperseded(
     note: Int64, by entry: RegisterEntry<NoteContent>, seq: Int64, superseding: [Int64]
   ) throws -> Bool {
-    let present = try Int64.fetchAll(
-      db.cachedStatement(sql: "SELECT op FROM note_entry WHERE note = ?"), arguments: [note])
+    var present: [Int64] = []
+    try DirectStatement(db, sql: "SELECT op FROM note_entry WHERE note = ?").forEachRow(.int(note)) {
+      present.append($0.int(0))
+    }
     guard present.allSatisfy(superseding.contains) else { return false }
     let alone = MultiValueRegister(entries: [entry])
     try store(LoadedRegister(register: alone, seqs: [:]), note: note, newSeq: (entry.dot, seq), previous: present)
@@ -260,19 +262,18 @@ struct StatusRegisters {
   /// Lowers a superseded entry's `superseded_at` to `at` where it is, in the recent layer
   /// or, for a folded entry, in `status_supersession`; returns its record.
   private func lowerRecent(_ superseded: Int64, person: String, at: Int64) throws -> Int64? {
-    if let recent = try Int64.fetchOne(
-      db.cachedStatement(
-        sql: """
-          UPDATE status_entry_recent SET superseded_at = min(coalesce(superseded_at, ?1), ?1)
-          WHERE op = ?2 AND person = ?3 RETURNING record
-          """), arguments: [at, superseded, person])
-    {
+    if let recent = try DirectStatement(
+      db,
+      sql: """
+        UPDATE status_entry_recent SET superseded_at = min(coalesce(superseded_at, ?1), ?1)
+        WHERE op = ?2 AND person = ?3 RETURNING record
+        """
+    ).int(.int(at), .int(superseded), .text(person)) {
       return recent
     }
     guard
-      let folded = try Int64.fetchOne(
-        db.cachedStatement(sql: "SELECT record FROM status_entry_folded WHERE op = ? AND person = ?"),
-        arguments: [superseded, person])
+      let folded = try DirectStatement(db, sql: "SELECT record FROM status_entry_folded WHERE op = ? AND person = ?")
+        .int(.int(superseded), .text(person))
     else { return nil }
     try db.exec(
       sql: """
@@ -295,12 +296,13 @@ struct StatusRegisters {
         """
     ).execute(.int(at), .int(record), .text(person), .int(superseded))
     if db.changesCount > 0 { return record }
-    return try Int64.fetchOne(
-      db.cachedStatement(
-        sql: """
-          UPDATE status_entry_folded SET superseded_at = min(coalesce(superseded_at, ?1), ?1)
-          WHERE person = ?2 AND op = ?3 RETURNING record
-          """), arguments: [at, person, superseded])
+    return try DirectStatement(
+      db,
+      sql: """
+        UPDATE status_entry_folded SET superseded_at = min(coalesce(superseded_at, ?1), ?1)
+        WHERE person = ?2 AND op = ?3 RETURNING record
+        """
+    ).int(.int(at), .text(person), .int(superseded))
   }
 
   /// Puts the person's status as of `now` in the `status` view: in `status_change`, or

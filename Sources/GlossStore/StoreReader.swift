@@ -16,10 +16,13 @@ public struct StoreReader {
     try String.fetchOne(db, sql: "SELECT id FROM record WHERE citekey = ?", arguments: [citekey])
   }
 
+  /// Read through SQLite's C interface: an import asks this once per record.
   public func recordRef(id: String) throws -> RecordRef? {
-    let statement = try db.cachedStatement(sql: "SELECT num, origin, merged_into FROM record WHERE id = ?")
-    guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }
-    return RecordRef(num: row["num"], id: id, origin: row["origin"], group: row["merged_into"])
+    var found: RecordRef?
+    try DirectStatement(db, sql: "SELECT num, origin, merged_into FROM record WHERE id = ?").forEachRow(.text(id)) {
+      found = RecordRef(num: $0.int(0), id: id, origin: $0.int(1), group: $0.isNull(2) ? nil : $0.int(2))
+    }
+    return found
   }
 
   public func recordRef(num: Int64) throws -> RecordRef? {
