@@ -7,7 +7,8 @@ import Foundation
 /// At most `ahead` chunks wait, so memory stays bounded by the chunk size, not the input.
 /// A failure of the producer reaches the consumer after the chunks handed before it, so
 /// the consumer meets problems in input order, as it would reading alone. `stop` ends the
-/// producer early.
+/// producer early. A consumer done with a chunk hands it to `discard`, which frees it on
+/// another thread too.
 public final class ChunkPipe<Chunk: Sendable, Failure: Error>: @unchecked Sendable {
   private let ahead: Int
   private let condition = NSCondition()
@@ -15,6 +16,8 @@ public final class ChunkPipe<Chunk: Sendable, Failure: Error>: @unchecked Sendab
   private var failure: Failure?
   private var finished = false
   private var stopped = false
+  /// Where consumed chunks are freed.
+  private let disposal = DispatchQueue(label: "gloss.chunk-pipe.disposal")
 
   /// Starts `produce` on a new thread. It passes each chunk to `hand`, which waits while
   /// `ahead` chunks wait and says whether to go on (false once the consumer stopped).
@@ -57,6 +60,23 @@ public final class ChunkPipe<Chunk: Sendable, Failure: Error>: @unchecked Sendab
     }
     if let failure { throw failure }
     return nil
+  }
+
+  /// Lets go of a consumed chunk on another thread. A chunk is a thousand decoded
+  /// operations or hundreds of publications, thousands of strings in all: freeing them was
+  /// a twentieth of a listing import's writer, on the core that the store keeps busy.
+  public func discard(_ chunk: consuming Chunk) {
+    // Boxed, so that the disposal thread drops the last reference whichever thread runs
+    // first: a captured copy would leave the consumer's own to race it.
+    let box = Discarded(chunk)
+    disposal.async { box.chunk = nil }
+  }
+
+  /// A chunk on its way to being freed; only the disposal thread touches it.
+  private final class Discarded: @unchecked Sendable {
+    var chunk: Chunk?
+
+    init(_ chunk: consuming Chunk) { self.chunk = chunk }
   }
 
   /// Ends the producer early: its next `hand` says stop, and drops the chunk. It is not

@@ -26,6 +26,7 @@ extension VerifiedBundle {
     defer { pipe.stop() }
     while let chunk = pipe.next() {
       for (op, link, payload) in chunk { try visit(op, link, payload) }
+      pipe.discard(consume chunk)
     }
   }
 }

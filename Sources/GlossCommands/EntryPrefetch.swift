@@ -82,6 +82,7 @@ final class EntryPrefetch: Sendable {
     defer { stop() }
     while let chunk = try pipe.next() {
       for entry in chunk { try body(entry) }
+      pipe.discard(consume chunk)
     }
   }
 
