@@ -82,15 +82,24 @@ struct Citekeys {
   func keyForNewRecord(wanting key: String, created: HLCTimestamp) throws -> String? {
     // Read through SQLite's C interface: about four in ten records of a large listing
     // collide with another's key, and GRDB's rows made this a fifth of the import's time.
-    let used = try DirectStatement(
-      db, sql: "SELECT EXISTS (SELECT 1 FROM record WHERE citekey_wanted = ?1 OR citekey = ?1)"
-    ).int(.text(key))
-    if used == 0 { return key }
-    guard
-      let latest = try DirectStatement(
-        db, sql: "SELECT max(o.hlc) FROM record rec JOIN operation o ON o.seq = rec.origin WHERE rec.citekey_wanted = ?"
-      ).int(.text(key)), UInt64(latest) < created.packed
-    else { return nil }
+    // One statement: how many records want the key, how many of those have their arrival
+    // in the log (all of them: a record's origin is its creation), the latest arrival, and
+    // whether some record shows the key.
+    var wanting: Int64 = 0
+    var arrived: Int64 = 0
+    var latest: Int64 = 0
+    var shown = false
+    try DirectStatement(
+      db,
+      sql: """
+        SELECT count(rec.num), count(o.seq), max(o.hlc), EXISTS (SELECT 1 FROM record WHERE citekey = ?1)
+        FROM record rec LEFT JOIN operation o ON o.seq = rec.origin WHERE rec.citekey_wanted = ?1
+        """
+    ).forEachRow(.text(key)) { row in
+      (wanting, arrived, latest, shown) = (row.int(0), row.int(1), row.int(2), row.int(3) != 0)
+    }
+    if wanting == 0 { return shown ? nil : key }
+    guard arrived > 0, UInt64(latest) < created.packed else { return nil }
     // The keys the group's members show, and every key another record wants that is `key`
     // plus a suffix.
     var taken: Set<String> = []

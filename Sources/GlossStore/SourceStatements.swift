@@ -34,12 +34,14 @@ struct SourceStatements {
       let new = (operation.timestamp.packed, operation.dot.replica.hex, operation.dot.counter)
       guard new > held else { return }
     }
-    try db.exec(
+    // One per imported record: bound through SQLite's C interface (`DirectStatement`).
+    try DirectStatement(
+      db,
       sql: """
         INSERT INTO source_said (record, source, op, fields) VALUES (?, ?, ?, ?)
         ON CONFLICT(record, source) DO UPDATE SET op = excluded.op, fields = excluded.fields
-        """,
-      arguments: [record, source, seq, fields.map { Self.json($0).canonical }])
+        """
+    ).execute(.int(record), .text(source), .int(seq), fields.map { .text(Self.json($0).canonical) } ?? .null)
   }
 
   static func json(_ fields: [RecordField: JSONValue]) -> JSONValue {
