@@ -138,6 +138,7 @@ struct SyncBench {
     let importSeconds = imported.seconds
     let big = try Store(path: bigPath)
     let floor = try plainInserts(workload.operations.prefix(count))
+    let finalState = try finalStateWrite(from: bigPath)
     var exported: [UInt8] = []
     let exportSeconds = try Measure.time { exported = try big.exportBundleBytes(peer: nil).0 }
     print(
@@ -165,6 +166,9 @@ struct SyncBench {
     print(
       "  plain SQLite INSERTs of the same rows into one table: \(Int(Double(count) / floor).grouped) rows/s; "
         + "ratio \((rate / (Double(count) / floor)).formatted(2)) (target ≥ 0.3)")
+    print(
+      "  SQLite writing the import's final state (log, every table, both full-text indexes) into a fresh store: "
+        + "\(finalState.formatted(1)) s; the import takes \((importSeconds / finalState).formatted(1))× that")
     print(
       "  export from the store: \(Int(Double(count) / exportSeconds).grouped) operations/s, \(exported.count.grouped) bytes"
     )
@@ -251,6 +255,45 @@ struct SyncBench {
             .text(op.supersedes.map(\.description).joined(separator: " ")),
             .text(op.requires.map(\.description).joined(separator: " ")))
         }
+      }
+    }
+  }
+
+  /// Seconds for SQLite alone to write what importing the bundle left in `source` into a
+  /// fresh store: one `INSERT … SELECT` per table (the log, records, tags, notes, statuses
+  /// and both full-text indexes), in one transaction with the cache an import has, then
+  /// the checkpoint an import ends with. The floor for any applier that writes each final
+  /// row once; the import's gap to it is what applying operation by operation costs.
+  func finalStateWrite(from source: String) throws -> Double {
+    let path = workspace.folder + "/final-state.sqlite"
+    workspace.remove(path)
+    try workspace.create(store: path, person: "bob")
+    defer { workspace.remove(path) }
+    let queue = try DatabaseQueue(path: path)
+    return try Measure.time {
+      try queue.inDatabase { db in
+        try db.execute(sql: "PRAGMA cache_size = -65536")
+        try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [source])
+        try db.inTransaction {
+          try db.execute(
+            sql: """
+              INSERT OR IGNORE INTO replica SELECT * FROM source.replica;
+              INSERT INTO operation SELECT * FROM source.operation;
+              INSERT INTO record SELECT * FROM source.record;
+              INSERT INTO record_fts (rowid, title, abstract, authors, journal)
+                SELECT num, title, abstract, authors, journal FROM record;
+              INSERT INTO tag SELECT * FROM source.tag;
+              INSERT INTO tag_entry_folded SELECT * FROM source.tag_entry_folded ORDER BY op;
+              INSERT INTO note_folded SELECT * FROM source.note_folded;
+              INSERT INTO note_entry_folded SELECT * FROM source.note_entry_folded ORDER BY op;
+              INSERT INTO note_fts (rowid, body) SELECT num, body FROM note_folded;
+              INSERT INTO status_entry_folded SELECT * FROM source.status_entry_folded ORDER BY op;
+              INSERT INTO status_folded SELECT * FROM source.status_folded;
+              """)
+          return .commit
+        }
+        try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        try db.execute(sql: "DETACH DATABASE source")
       }
     }
   }
