@@ -129,7 +129,10 @@ final class FolderNetwork {
   /// with every operation anyone wrote exactly once.
   /// The seed CI met where both copies, after the copy, wrote one identical operation
   /// (same dot, time and content) before they parted: the fork point is after it.
-  @Test func copiesThatWroteTheSameOperationPartAfterIt() throws { try healCopy(seed: 1579784593) }
+  @Test func copiesThatWroteTheSameOperationPartAfterIt() throws {
+    let parted = try healCopy(seed: 1579784593)
+    #expect(parted.forkPoint > parted.copiedAt)
+  }
 
   @Test func aBlockCopiedReplicaHealsAndNoEditIsLost() async {
     await propertyCheck(count: 25, input: Gen.int(in: 0...Int(Int32.max))) { seed in
@@ -137,7 +140,10 @@ final class FolderNetwork {
     }
   }
 
-  func healCopy(seed: Int) throws {
+  /// Where the copy was made (the original's own counter then) and where the heal found
+  /// the copies parted.
+  @discardableResult
+  func healCopy(seed: Int) throws -> (copiedAt: UInt64, forkPoint: UInt64) {
     var simulation = try Simulation(seed: UInt64(seed), replicaCount: 3, people: ["alice", "bob", "carol"])
     let network = try FolderNetwork(replicas: 4)
     /// Which replicas may sync: all but the copy until it first does.
@@ -222,6 +228,7 @@ final class FolderNetwork {
       before + (try own(kept) - fork) + (try own(healed))
       + (try others.reduce(0) { $0 + (try own($1.0)) - $1.1 })
     for replica in simulation.replicas { #expect(try total(replica) == expected, "seed \(seed)") }
+    return (fork, heal.forkPoint)
   }
 
   /// A lab of fifty, each on two devices, with a library of 500 records: the folder
