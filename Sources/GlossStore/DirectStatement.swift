@@ -11,8 +11,8 @@ import GRDBSQLite
 /// its time there. Only plain statements run here, and nothing observes the store (no
 /// transaction observers), so what GRDB does around a step has nothing to do for them;
 /// those that write run inside a transaction GRDB opened. Everything else goes through
-/// GRDB. Public for `Scripts/bench sync`, whose plain-INSERT floor binds
-/// as the log insert does.
+/// GRDB. Public for `Scripts/bench sync`, whose plain-INSERT floor binds as the log insert
+/// does.
 public struct DirectStatement {
   private let db: Database
   private let statement: Statement
