@@ -18,8 +18,12 @@ struct FullTextBacklog {
   /// For each of those notes indexed before, the body its entry was made from, which FTS5
   /// needs to remove that entry: an external-content index holds no copy.
   private var indexedBodies: [Int64: String] = [:]
-  /// Notes are indexed every this many, so that a bundle of any size costs bounded memory.
-  private static let notesPerIndexing = 10_000
+  /// Notes are indexed once this many are marked, or once this many of their old bodies
+  /// are kept, so that a bundle of any size costs bounded memory: a marked note costs a
+  /// few bytes, a kept body its length. Rarely, so that a large import's new notes, held
+  /// until then (`HeldEntries`), are written once, with their last bodies.
+  private static let notesPerIndexing = 200_000
+  private static let bodiesPerIndexing = 10_000
 
   mutating func recordCreated(_ num: Int64) {
     if unindexedFrom == nil { unindexedFrom = num }
@@ -39,12 +43,17 @@ struct FullTextBacklog {
     unindexedFrom = nil
   }
 
+  /// Whether the notes must be indexed (`indexNotes`) before `note` is marked: before its
+  /// own new body is written, so that the entry made is of its body before.
+  func isFull(before note: Int64) -> Bool {
+    !notes.contains(note) && (notes.count >= Self.notesPerIndexing || indexedBodies.count >= Self.bodiesPerIndexing)
+  }
+
   /// Marks a note's entry out of date, before its new body is written; `indexed` is its
   /// body before this change (nil for a note just created), which is what the entry was
-  /// made from if this is the first change since the notes were last indexed.
-  mutating func noteChanged(_ note: Int64, indexed: String?, _ db: Database) throws {
-    // Before marking it: the note's own new body is not written yet.
-    if notes.count >= Self.notesPerIndexing, !notes.contains(note) { try indexNotes(db) }
+  /// made from if this is the first change since the notes were last indexed. Call
+  /// `indexNotes` first when `isFull`.
+  mutating func noteChanged(_ note: Int64, indexed: String?) {
     if notes.insert(note).inserted, let indexed { indexedBodies[note] = indexed }
   }
 

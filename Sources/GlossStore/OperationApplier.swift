@@ -39,6 +39,9 @@ struct OperationApplier {
   /// is never later. An addition at or after the bound cannot be the first, so it skips
   /// the upsert of the tag's row, one statement of every tag operation.
   private var tagFirsts: [String: TagFirst] = [:]
+  /// The tag additions, status entries and new notes a write into the folded trees has
+  /// yet to make (`HeldEntries`).
+  private var held = HeldEntries()
   /// The full-text entries this session has yet to make (`FullTextBacklog`).
   private var fullText = FullTextBacklog()
   /// A record the importer has just looked for, by id, DOI and PMID, in this transaction,
@@ -161,8 +164,9 @@ struct OperationApplier {
   }
 
   /// Writes the status of each (record, person) whose entries changed, as of the latest
-  /// reader's clock.
+  /// reader's clock, from the entries held and stored.
   private mutating func refreshStaleStatuses() throws {
+    try held.write(db)
     let registers = StatusRegisters(db: db, layer: entryLayer)
     for key in staleStatuses.sorted() {
       try registers.refresh(record: key.record, person: key.person, now: latestNow)
@@ -174,7 +178,6 @@ struct OperationApplier {
     let prepared = preparedAbsent?.id == operation.target ? preparedAbsent : nil
     preparedAbsent = nil
     latestNow = max(latestNow, now)
-    if operation.body.mayRegroup { try refreshStaleStatuses() }
     defer { if operation.body.mayRegroup { records.removeAll(keepingCapacity: true) } }
     switch operation.body {
     case .createRecord(let publication):
@@ -188,12 +191,17 @@ struct OperationApplier {
       if !wasConflicted && register.register.isConflicted { conflictsCreated += 1 }
       try FieldRegisters(db: db).store(register, record: record, field: field, newSeq: (operation.dot, seq))
       if field == .citekey { try Citekeys(db: db).refresh(record: record.num) }
-      if field == .doi || field == .pmid { try RecordGroups(db: db, layer: entryLayer).refresh([record.num], now: now) }
+      if field == .doi || field == .pmid { try regroup([record.num], now: now) }
     case .addTag(let spelling):
       let record = try requireRecord(operation.target)
       let key = TagName.key(spelling)
       // An addition joins the OR-set beside the additions there: one row more.
-      try TagRegisters(db: db, layer: entryLayer).add(key: key, record: record.group, addition: seq)
+      if entryLayer == .folded {
+        held.addTag(key: key, record: record.group, op: seq)
+        if held.isFull { try held.write(db) }
+      } else {
+        try TagRegisters(db: db, layer: entryLayer).add(key: key, record: record.group, addition: seq)
+      }
       let first = TagFirst(hlc: Int64(operation.timestamp.packed), replica: operation.dot.replica.hex)
       if let bound = tagFirsts[key], bound <= first { break }
       tagFirsts[key] = first
@@ -210,9 +218,19 @@ struct OperationApplier {
       let key = TagName.key(spelling)
       // Wherever each observed addition lives now: a peer that grouped the records
       // differently when it removed the tag saw the same additions.
-      try TagRegisters(db: db, layer: entryLayer).remove(key: key, additions: try logRows(of: operation.supersedes))
+      var additions = try logRows(of: operation.supersedes)
+      if entryLayer == .folded { additions = held.removeTags(key: key, additions: additions) }
+      try TagRegisters(db: db, layer: entryLayer).remove(key: key, additions: additions)
     case .createNote(let recordID, let text, let anchor):
       let record = try requireRecord(recordID.text)
+      guard entryLayer == .recent else {
+        let note = try held.addNote(
+          id: operation.target, record: record.group, home: record.num, origin: seq, author: operation.person,
+          anchor: anchor?.json.canonical, body: text, db)
+        try noteChanged(note, indexed: nil)
+        if held.isFull { try held.write(db) }
+        break
+      }
       try DirectStatement(
         db,
         sql: """
@@ -224,16 +242,14 @@ struct OperationApplier {
         anchor.map { .text($0.json.canonical) } ?? .null, .text(text))
       let note = db.lastInsertedRowID
       try NoteRegisters(db: db, layer: entryLayer).addEntry(note: note, op: seq, content: .text(text))
-      try fullText.noteChanged(note, indexed: nil, db)
+      try noteChanged(note, indexed: nil)
     case .editNote(let text):
       try writeNote(operation, seq: seq, content: .text(text))
     case .deleteNote:
       try writeNote(operation, seq: seq, content: .deleted)
     case .setStatus(let status):
       let record = try requireRecord(operation.target)
-      let elsewhere = try StatusRegisters(db: db, layer: entryLayer).write(
-        seq: seq, record: record.group, person: operation.person, timestamp: operation.timestamp, status: status,
-        superseding: try logRows(of: operation.supersedes))
+      let elsewhere = try writeStatus(status, of: operation, seq: seq, record: record.group)
       if staleStatuses.count >= Self.sessionCacheLimit { try refreshStaleStatuses() }
       for other in elsewhere + [record.group] {
         staleStatuses.insert(StatusKey(record: other, person: operation.person))
@@ -253,8 +269,41 @@ struct OperationApplier {
       let value: RecordLink = if case .mergeRecord = operation.body { .merged(keep: other) } else { .separate }
       link.write(entry(operation, value), superseding: operation.supersedes)
       try groups.storeLink(link, record.num, partner.num, newSeq: (operation.dot, seq))
-      try groups.refresh([record.num, partner.num], now: now)
+      try regroup([record.num, partner.num], now: now)
     }
+  }
+
+  /// Adds a status write's entry and lowers those it supersedes; returns the records other
+  /// than `record` whose entries it superseded. Into the folded trees, the entry is held
+  /// (`HeldEntries`), and so is the lowering of a held entry.
+  private mutating func writeStatus(_ status: ReadingStatus, of operation: Op, seq: Int64, record: Int64) throws
+    -> [Int64]
+  {
+    let registers = StatusRegisters(db: db, layer: entryLayer)
+    let superseding = try logRows(of: operation.supersedes)
+    guard entryLayer == .folded else {
+      return try registers.write(
+        seq: seq, record: record, person: operation.person, timestamp: operation.timestamp, status: status,
+        superseding: superseding)
+    }
+    let at = Int64(operation.timestamp.packed)
+    held.addStatus(op: seq, record: record, person: operation.person, hlc: at, status: status)
+    var elsewhere: [Int64] = []
+    for superseded in superseding {
+      let owner =
+        try held.lowerStatus(op: superseded, person: operation.person, at: at)
+        ?? registers.lower(superseded, person: operation.person, record: record, at: at)
+      if let owner, owner != record { elsewhere.append(owner) }
+    }
+    if held.isFull { try held.write(db) }
+    return elsewhere
+  }
+
+  /// Regroups records (`RecordGroups.refresh`), which moves their tag and status entries
+  /// and recomputes their statuses from them: what is held and what is stale goes first.
+  private mutating func regroup(_ records: [Int64], now: HLCTimestamp) throws {
+    try refreshStaleStatuses()
+    try RecordGroups(db: db, layer: entryLayer).refresh(records, now: now)
   }
 
   private func entry<Value>(_ operation: Op, _ value: Value) -> RegisterEntry<Value> {
@@ -291,7 +340,7 @@ struct OperationApplier {
         && (prepared != nil
           || groups.identifierSharers(doi: publication.doi, pmid: publication.pmid, of: record.num).isEmpty)
       if !alone {
-        try groups.refresh([record.num], now: now)
+        try regroup([record.num], now: now)
       }
     }
     // The statement is the creation itself (its fields are read from its payload when
@@ -356,7 +405,26 @@ struct OperationApplier {
     return (existing, false, false)
   }
 
+  /// Marks a note's full-text entry out of date (`FullTextBacklog.noteChanged`); when the
+  /// backlog is full, indexes it first, from the notes' table with what is held written.
+  private mutating func noteChanged(_ note: Int64, indexed: String?) throws {
+    if fullText.isFull(before: note) {
+      try held.write(db)
+      try fullText.indexNotes(db)
+    }
+    fullText.noteChanged(note, indexed: indexed)
+  }
+
   private mutating func writeNote(_ operation: Op, seq: Int64, content: NoteContent) throws {
+    if entryLayer == .folded {
+      let superseding = try logRows(of: operation.supersedes)
+      if let (note, body) = held.replaceNote(id: operation.target, by: content, op: seq, superseding: superseding) {
+        try noteChanged(note, indexed: body)
+        return
+      }
+      // A held note that keeps another entry: edited in the table, as a stored one.
+      if held.isHolding(note: operation.target) { try held.write(db) }
+    }
     var found: (note: Int64, body: String)?
     try DirectStatement(db, sql: "SELECT num, body FROM note WHERE id = ?").forEachRow(.text(operation.target)) {
       found = ($0.int(0), $0.text(1))
@@ -364,7 +432,7 @@ struct OperationApplier {
     guard let (note, body) = found else {
       throw StoreError("operation targets note \(operation.target), which this store does not have")
     }
-    try fullText.noteChanged(note, indexed: body, db)
+    try noteChanged(note, indexed: body)
     let registers = NoteRegisters(db: db, layer: entryLayer)
     if try registers.replaceIfAllSuperseded(
       note: note, by: entry(operation, content), seq: seq, superseding: try logRows(of: operation.supersedes))

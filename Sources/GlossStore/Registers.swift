@@ -250,13 +250,19 @@ struct StatusRegisters {
     ).execute(.int(seq), .int(record), .text(person), .int(at), .text(status.rawValue))
     var elsewhere: [Int64] = []
     for superseded in superseding {
-      let owner =
-        layer == .folded
-        ? try lowerFolded(superseded, person: person, record: record, at: at)
-        : try lowerRecent(superseded, person: person, at: at)
-      if let owner, owner != record { elsewhere.append(owner) }
+      if let owner = try lower(superseded, person: person, record: record, at: at), owner != record {
+        elsewhere.append(owner)
+      }
     }
     return elsewhere
+  }
+
+  /// Lowers the `superseded_at` of the entry `superseded` (log row) of `person` to `at`,
+  /// wherever it lives; returns its record, or nil when there is no such entry.
+  func lower(_ superseded: Int64, person: String, record: Int64, at: Int64) throws -> Int64? {
+    layer == .folded
+      ? try lowerFolded(superseded, person: person, record: record, at: at)
+      : try lowerRecent(superseded, person: person, at: at)
   }
 
   /// Lowers a superseded entry's `superseded_at` to `at` where it is, in the recent layer
