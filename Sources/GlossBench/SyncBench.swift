@@ -272,7 +272,7 @@ struct SyncBench {
     let queue = try DatabaseQueue(path: path)
     return try Measure.time {
       try queue.inDatabase { db in
-        try db.execute(sql: "PRAGMA cache_size = -65536")
+        try db.execute(sql: "PRAGMA cache_size = -16384")
         try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [source])
         try db.inTransaction {
           try db.execute(

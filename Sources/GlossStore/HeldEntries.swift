@@ -27,7 +27,9 @@ struct HeldEntries {
   /// A million-operation import holds about 45 MB and writes once. A write before the end
   /// costs: what is removed, lowered or edited after it is so in the tables, one statement
   /// each (a 200,000-entry bound made that import 20% slower).
-  static let byteLimit = 64 << 20
+  static let defaultByteLimit = 64 << 20
+
+  let byteLimit: Int
 
   /// About how many bytes are held: each entry's size, and the text a note holds.
   private var bytes = 0
@@ -44,7 +46,9 @@ struct HeldEntries {
   private var names: [String] = []
   private var nameIndex: [String: Int32] = [:]
 
-  var isFull: Bool { bytes >= Self.byteLimit }
+  init(byteLimit: Int = Self.defaultByteLimit) { self.byteLimit = byteLimit }
+
+  var isFull: Bool { bytes >= byteLimit }
 
   /// Holds the addition `op` of tag `key` to `record`'s set.
   mutating func addTag(key: String, record: Int64, op: Int64) {

@@ -40,8 +40,9 @@ struct OperationApplier {
   /// the upsert of the tag's row, one statement of every tag operation.
   private var tagFirsts: [String: TagFirst] = [:]
   /// The tag additions, status entries and new notes a write into the folded trees has
-  /// yet to make (`HeldEntries`).
-  private var held = HeldEntries()
+  /// yet to make (`HeldEntries`). Tests replace it by one that holds less, to write it
+  /// out in the middle of a session.
+  var held = HeldEntries()
   /// The full-text entries this session has yet to make (`FullTextBacklog`).
   private var fullText = FullTextBacklog()
   /// A record the importer has just looked for, by id, DOI and PMID, in this transaction,

@@ -33,10 +33,12 @@ struct Replica {
 
   /// Receives operations as a write too large for the recent layer does (`RecentEntries`):
   /// the layer folded first, the entries written straight into the folded trees.
+  /// `holding` bounds what it holds in memory before writing it (`HeldEntries`).
   @discardableResult
-  func receiveIntoFolded(_ operations: [Op]) throws -> ReceiveSummary {
+  func receiveIntoFolded(_ operations: [Op], holding: Int = HeldEntries.defaultByteLimit) throws -> ReceiveSummary {
     try store.write { session in
       try session.expect(operations: .max)
+      session.applier.held = HeldEntries(byteLimit: holding)
       return try session.receive(operations)
     }
   }
