@@ -11,8 +11,17 @@ public struct Dot: Hashable, Comparable, Sendable, CustomStringConvertible {
     self.counter = counter
   }
 
-  /// `replica-hex:counter`, the canonical text form used in JSON and the protocol.
-  public var description: String { "\(replica.hex):\(counter)" }
+  /// `replica-hex:counter`, the canonical text form used in JSON and the protocol. Written
+  /// as bytes: the log writes the text of every dot an operation names, and string
+  /// interpolation took three times as long.
+  public var description: String {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(53)
+    replica.writeHex(into: &bytes)
+    bytes.append(UInt8(ascii: ":"))
+    JSONValue.writeInteger(Int64(counter), into: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
 
   /// `abcd1234:12`, for people.
   public var short: String { "\(replica.short):\(counter)" }

@@ -124,8 +124,12 @@ struct HeldEntries {
 
   /// Writes every held entry into the folded tables, in log order (each table's indexes
   /// by log row and clock then only append; measured, that beat the primary key's order),
-  /// and holds nothing more.
+  /// and holds nothing more. A failure leaves the tables half-written: the transaction
+  /// must not go on (the write session rolls it back).
   mutating func write(_ db: Database) throws {
+    guard !tags.isEmpty || !statuses.isEmpty || !notes.isEmpty else { return }
+    let dropped = try Self.dropSecondaryIndexes(
+      ofEmpty: ["tag_entry_folded", "status_entry_folded", "note_folded"], db)
     if !tags.isEmpty {
       let insert = try DirectStatement(db, sql: "INSERT INTO tag_entry_folded (op, record, key) VALUES (?, ?, ?)")
       for held in tags where !held.isRemoved {
@@ -148,7 +152,29 @@ struct HeldEntries {
       statuses.removeAll(keepingCapacity: true)
     }
     if !notes.isEmpty { try writeNotes(db) }
+    for sql in dropped { try db.execute(sql: sql) }
     bytes = 0
+  }
+
+  /// Drops the secondary indexes of those of `tables` that hold no row, and returns the
+  /// statements, as the schema keeps them, that make them again.
+  ///
+  /// Why: into an empty table (a first import), inserting the rows and then building each
+  /// index in one sorted pass, as `CREATE INDEX` does, beats updating every index row by
+  /// row: the held entries of a million-operation import went in 2.0–2.7 s instead of 3.6.
+  private static func dropSecondaryIndexes(ofEmpty tables: [String], _ db: Database) throws -> [String] {
+    var dropped: [String] = []
+    for table in tables where try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table))")! {
+      for index in try Row.fetchAll(
+        db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+        arguments: [table])
+      {
+        let name: String = index["name"]
+        try db.execute(sql: "DROP INDEX \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"")
+        dropped.append(index["sql"])
+      }
+    }
+    return dropped
   }
 
   private mutating func writeNotes(_ db: Database) throws {
@@ -183,9 +209,25 @@ struct HeldEntries {
     return index
   }
 
-  /// Where the entry of operation `op` is in `entries` (in log order), if held.
+  /// Where the entry of operation `op` is in `entries` (in log order), if held. Log rows
+  /// come about evenly spread among the held entries, so the search starts where `op`
+  /// would be if they were exactly, and widens from there: a few neighbouring reads where
+  /// a binary search over a whole import's entries read far apart, mostly out of cache.
   private static func position<Entry: HeldEntry>(of op: Int64, in entries: [Entry]) -> Int? {
-    var (low, high) = (0, entries.count)
+    guard let first = entries.first?.op, let last = entries.last?.op, first <= op, op <= last else { return nil }
+    let guess = last == first ? 0 : Int(Double(op - first) / Double(last - first) * Double(entries.count - 1))
+    var (low, high) = (guess, guess + 1)
+    var step = 1
+    while low > 0, entries[low].op > op {
+      (high, low) = (low, max(0, low - step))
+      step *= 2
+    }
+    step = 1
+    while high < entries.count, entries[high - 1].op < op {
+      (low, high) = (high, min(entries.count, high + step))
+      step *= 2
+    }
+    // Now entries[low].op <= op when low > 0, and entries[high - 1].op >= op when high < count.
     while low < high {
       let middle = (low + high) / 2
       if entries[middle].op < op { low = middle + 1 } else { high = middle }

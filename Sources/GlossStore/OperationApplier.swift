@@ -53,8 +53,18 @@ struct OperationApplier {
   /// large for it (`RecentEntries`).
   var entryLayer = EntryLayer.recent
 
+  /// The log's insert, run for every operation: kept, not looked up in GRDB's cache by its
+  /// text each time.
+  private let logInsert: DirectStatement
+
   init(db: Database) throws {
     self.db = db
+    logInsert = try DirectStatement(
+      db,
+      sql: """
+        INSERT INTO operation (replica, counter, hlc, person, kind, target, payload, supersedes, requires, chain)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
     var clock = VectorClock()
     for row in try db.rows(sql: "SELECT r.num, r.id, c.counter FROM clock c JOIN replica r ON r.num = c.replica") {
       let id = ReplicaID(hex: row["id"])!
@@ -132,13 +142,7 @@ struct OperationApplier {
     }
     chainHeads[operation.dot.replica] = chain
     let replica = try replicaNum(operation.dot.replica, person: operation.person)
-    try DirectStatement(
-      db,
-      sql: """
-        INSERT INTO operation (replica, counter, hlc, person, kind, target, payload, supersedes, requires, chain)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
-    ).execute(
+    try logInsert.execute(
       .int(replica), .int(Int64(operation.dot.counter)), .int(Int64(operation.timestamp.packed)),
       .text(operation.person), .text(operation.kind), .text(operation.target), .text(payload),
       .text(LogDots.text(operation.supersedes)), .text(LogDots.text(operation.requires)), .blob(chain))
