@@ -91,6 +91,30 @@ import Testing
     }
   }
 
+  /// Into empty tables the held entries go in without the secondary indexes, which are
+  /// built again afterwards: the schema ends as it began, and the indexes answer.
+  @Test func theIndexesDroppedForAWriteIntoEmptyTablesAreMadeAgain() throws {
+    try withStore { db in
+      let indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+      let before = try Row.fetchAll(db, sql: indexes).map(\.description)
+      var held = HeldEntries()
+      for op in Int64(1)...50 {
+        held.addTag(key: op % 2 == 0 ? "even" : "odd", record: 51 - op, op: op)
+        held.addStatus(op: op + 100, record: op % 7, person: op % 3 == 0 ? "bob" : "alice", hlc: op, status: .read)
+      }
+      try held.write(db)
+      #expect(try Row.fetchAll(db, sql: indexes).map(\.description) == before)
+      held.addTag(key: "odd", record: 1, op: 200)
+      try held.write(db)
+      #expect(try Row.fetchAll(db, sql: indexes).map(\.description) == before)
+      #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM tag_entry_folded WHERE key = 'odd'") == 26)
+      #expect(
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'") == 0)
+      let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT record FROM tag_entry_folded WHERE op = 7")
+      #expect(plan.contains { ($0["detail"] as String).contains("tag_entry_op") })
+    }
+  }
+
   @Test func itIsFullOnceItHoldsItsLimit() throws {
     try withStore { db in
       var held = HeldEntries(byteLimit: 100)
