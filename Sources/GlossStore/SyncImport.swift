@@ -51,6 +51,9 @@ extension Store {
     return try write { session in
       try session.db.exec(sql: "PRAGMA cache_size = -\(Self.bundleCacheKilobytes)")
       try session.expect(operations: total)
+      if session.applier.entryLayer == .folded {
+        try session.db.exec(sql: "PRAGMA cache_size = -\(Self.foldedBundleCacheKilobytes)")
+      }
       var results: [BundleImport] = []
       var before = 0
       let local = session.local
