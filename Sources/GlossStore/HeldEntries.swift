@@ -11,7 +11,7 @@ import GlossCore
 /// insert into a table with up to four B-trees, then a delete or an update of the same
 /// rows: the tags, statuses and note edits of a million-operation import cost 10 s of its
 /// 20. Held here, an addition removed before the write is never written, a lowering or an
-/// edit is a field in memory, and what is left goes in as one pass in log order.
+/// edit is a field in memory, and what is left goes in as one pass per table (`write`).
 ///
 /// Invariants:
 /// - An entry or note is held or stored, never both; the held ones are exactly what the
@@ -34,8 +34,8 @@ struct HeldEntries {
   /// About how many bytes are held: each entry's size, and the text a note holds.
   private var bytes = 0
 
-  /// In log order: operations are applied, and their log rows given, in increasing order,
-  /// so a held entry is found by binary search and written without sorting.
+  /// In log order until written: operations are applied, and their log rows given, in
+  /// increasing order, so a held entry is found by searching (`position`).
   private var tags: [HeldTag] = []
   private var statuses: [HeldStatus] = []
   private var notes: [HeldNote] = []
@@ -273,7 +273,8 @@ private struct HeldTag: HeldEntry {
 }
 
 /// A note created since the last write, and its only entry: a held note's register never
-/// holds more than one (a write that would leave two writes the held notes first).
+/// holds more than one (a write that would leave two first writes what is held, then edits
+/// the note in the table).
 private struct HeldNote {
   let num: Int64
   let id: String
