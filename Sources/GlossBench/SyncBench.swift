@@ -263,8 +263,9 @@ struct SyncBench {
   /// fresh store: one `INSERT … SELECT` per table (the log, records, tags, notes, statuses
   /// and both full-text indexes), in one transaction with the larger cache an ordinary
   /// import has (with the 16 MiB a first import has, SQLite took 9.3–9.9 s instead of
-  /// 7.3), then the checkpoint an import ends with. The floor for any applier that writes each final
-  /// row once; the import's gap to it is what applying operation by operation costs.
+  /// 7.3), then the checkpoint an import ends with. The floor for any applier that writes
+  /// each final row once; the import's gap to it is what applying operation by operation
+  /// costs.
   func finalStateWrite(from source: String) throws -> Double {
     let path = workspace.folder + "/final-state.sqlite"
     workspace.remove(path)

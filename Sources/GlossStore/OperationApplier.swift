@@ -151,6 +151,8 @@ struct OperationApplier {
     clock.record(operation.dot)
     dirtyClock.insert(operation.dot.replica)
     try apply(operation, seq: seq, now: now)
+    // Whatever the operation held (an addition, a status, a note or its edit), in one place.
+    if held.isFull { try held.write(db) }
   }
 
   /// Writes the clock entries changed since the last flush, and indexes new records and
@@ -203,7 +205,6 @@ struct OperationApplier {
       // An addition joins the OR-set beside the additions there: one row more.
       if entryLayer == .folded {
         held.addTag(key: key, record: record.group, op: seq)
-        if held.isFull { try held.write(db) }
       } else {
         try TagRegisters(db: db, layer: entryLayer).add(key: key, record: record.group, addition: seq)
       }
@@ -233,7 +234,6 @@ struct OperationApplier {
           id: operation.target, record: record.group, home: record.num, origin: seq, author: operation.person,
           anchor: anchor?.json.canonical, body: text, db)
         try noteChanged(note, indexed: nil)
-        if held.isFull { try held.write(db) }
         break
       }
       try DirectStatement(
@@ -300,7 +300,6 @@ struct OperationApplier {
         ?? registers.lower(superseded, person: operation.person, record: record, at: at)
       if let owner, owner != record { elsewhere.append(owner) }
     }
-    if held.isFull { try held.write(db) }
     return elsewhere
   }
 
@@ -421,8 +420,8 @@ struct OperationApplier {
   }
 
   private mutating func writeNote(_ operation: Op, seq: Int64, content: NoteContent) throws {
+    let superseding = try logRows(of: operation.supersedes)
     if entryLayer == .folded {
-      let superseding = try logRows(of: operation.supersedes)
       if let (note, body) = held.replaceNote(id: operation.target, by: content, op: seq, superseding: superseding) {
         try noteChanged(note, indexed: body)
         return
@@ -440,7 +439,7 @@ struct OperationApplier {
     try noteChanged(note, indexed: body)
     let registers = NoteRegisters(db: db, layer: entryLayer)
     if try registers.replaceIfAllSuperseded(
-      note: note, by: entry(operation, content), seq: seq, superseding: try logRows(of: operation.supersedes))
+      note: note, by: entry(operation, content), seq: seq, superseding: superseding)
     {
       return
     }
