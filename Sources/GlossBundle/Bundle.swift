@@ -47,76 +47,35 @@ public struct BundleSender: Sendable, Equatable {
   public var fingerprint: String { Signature.fingerprint(of: publicKey) }
 }
 
-/// A bundle that passed every check of `BundleFormat.decode`: its header facts and its
-/// operations, in range order. (Not `Bundle`: Foundation has one.)
+/// A bundle that passed every check of `Protocol/BUNDLE.md` §4 that needs no store, its
+/// operations included (`SignedBundle.verified()`): its header facts are the signed
+/// bundle's. (Not `Bundle`: Foundation has one.)
 ///
 /// The operations stay in their compact encoding and are decoded again, one at a time,
 /// each time they are visited: a million of them take 40 MB encoded and gigabytes as
-/// values. Decoding is deterministic and the reader decoded every one of them to verify
-/// the chain, so visiting cannot fail.
+/// values. Decoding is deterministic and every one of them was decoded to verify the
+/// chains, so visiting cannot fail but for the visitor's own error.
+@dynamicMemberLookup
 public struct VerifiedBundle: Sendable {
-  public let sender: BundleSender
-  /// Everything the sender had when it wrote the bundle.
-  public let clock: VectorClock
-  /// What the sender assumed the reader has: each range starts just after it.
-  public let prerequisites: VectorClock
-  public let ranges: [BundleRange]
-  /// Statements, each signed by its introducer, that a key speaks for a person.
-  public let introductions: [Introduction]
-  public let created: UInt64
-  /// The decompressed body, verified.
-  let body: [UInt8]
-  let textLimit: Int
+  public let signed: SignedBundle
 
-  init(
-    sender: BundleSender, clock: VectorClock, prerequisites: VectorClock, ranges: [BundleRange],
-    introductions: [Introduction], created: UInt64, body: [UInt8], textLimit: Int
-  ) {
-    self.sender = sender
-    self.clock = clock
-    self.prerequisites = prerequisites
-    self.ranges = ranges
-    self.introductions = introductions
-    self.created = created
-    self.body = body
-    self.textLimit = textLimit
-  }
-
-  /// How many operations the ranges hold.
-  public var operationCount: Int { ranges.reduce(0) { $0 + Int($1.count) } }
+  public subscript<Value>(dynamicMember fact: KeyPath<SignedBundle, Value>) -> Value { signed[keyPath: fact] }
 
   /// Visits each operation in range order with its place in its replica's chain, which
-  /// the ranges' signatures vouch for, and its canonical payload text (written once here,
-  /// for the chain hash, and again by nobody: the store logs this text).
-  public func forEachOperation(_ visit: (Op, ChainLink, _ payload: String) throws -> Void) rethrows {
-    var decoder: OperationDecoder
-    do {
-      decoder = try OperationDecoder(body, ranges: ranges, textLimit: textLimit)
-    } catch {
-      preconditionFailure("a verified body no longer decodes: \(error.reason)")
-    }
-    for range in ranges {
-      var previous = range.previous
-      for _ in range.from...range.to {
-        let op: Op
-        let payload: String
-        do {
-          (op, payload) = try decoder.next()!
-        } catch {
-          preconditionFailure("a verified body no longer decodes: \(error.reason)")
-        }
-        let chain = ChainHash.next(previous, canonical: op.canonicalBytes(payload: payload))
-        try visit(op, ChainLink(previous: previous, chain: chain), payload)
-        previous = chain
-      }
-    }
+  /// the ranges' signatures vouch for, and its canonical payload text.
+  public func forEachOperation(_ visit: (Op, ChainLink, _ payload: String) throws -> Void) throws {
+    try signed.forEachOperation(visit)
   }
 
   /// Every operation at once, for small bundles and tests.
   public var operations: [Op] {
     var all: [Op] = []
-    all.reserveCapacity(operationCount)
-    forEachOperation { op, _, _ in all.append(op) }
+    all.reserveCapacity(signed.operationCount)
+    do {
+      try signed.forEachOperation { op, _, _ in all.append(op) }
+    } catch {
+      preconditionFailure("a verified body no longer decodes: \(error)")
+    }
     return all
   }
 }

@@ -75,9 +75,15 @@ public enum BundleFormat {
     return bytes
   }
 
-  /// Verifies and decodes a whole bundle file's bytes; see `BundleReader`.
-  public static func decode(_ bytes: [UInt8], file: String) throws(BundleError) -> VerifiedBundle {
+  /// Checks a bundle file's framing, signature and header and decompresses its body
+  /// (`BundleReader`); its operations are verified as they are visited (`SignedBundle`).
+  public static func open(_ bytes: [UInt8], file: String) throws(BundleError) -> SignedBundle {
     try BundleReader(bytes: bytes, file: file).read()
+  }
+
+  /// Verifies a whole bundle file's bytes, every operation included.
+  public static func decode(_ bytes: [UInt8], file: String) throws(BundleError) -> VerifiedBundle {
+    try open(bytes, file: file).verified()
   }
 }
 

@@ -3,7 +3,8 @@ import GlossCore
 
 /// Reads a bundle file in the order `Protocol/BUNDLE.md` §4 prescribes: the fixed-size
 /// framing, then the checksum and the framing key's signature, and only then the header
-/// (JSON, depth-bounded) and the body. Every count, length, index and range is checked
+/// (JSON, depth-bounded) and the body, which it decompresses; `SignedBundle` decodes the
+/// operations. Every count, length, index and range is checked
 /// against `BundleLimits` and against the bytes actually present before anything is
 /// allocated for it, so a hostile file costs a bounded amount of memory and time and ends
 /// in one `BundleError`.
@@ -15,14 +16,14 @@ struct BundleReader {
     BundleError(file: file, offset: offset, problem: problem, remedy: remedy)
   }
 
-  func read() throws(BundleError) -> VerifiedBundle {
+  func read() throws(BundleError) -> SignedBundle {
     let framing = try readFraming()
     let header = try readHeader(framing)
     let body = try readBody(framing, header)
-    return VerifiedBundle(
-      sender: header.sender, clock: header.clock, prerequisites: header.prerequisites, ranges: header.ranges,
-      introductions: header.introductions, created: header.created, body: body,
-      textLimit: textLimit(framing))
+    return SignedBundle(
+      file: file, sender: header.sender, clock: header.clock, prerequisites: header.prerequisites,
+      ranges: header.ranges, introductions: header.introductions, created: header.created, body: body,
+      textLimit: textLimit(framing), headerOffset: framing.headerStart, bodyOffset: framing.headerEnd)
   }
 
   /// How much text the operations may refer to in all (`OperationDecoder`).
@@ -192,64 +193,14 @@ struct BundleReader {
       operations: Int(count), rawBytes: Int(rawBytes), created: UInt64(created))
   }
 
-  /// The decompressed body, once every operation in it decoded and every range's chain
-  /// led to the head its key signed. The operations themselves are not kept.
+  /// The decompressed body, exactly as long as the header announced; its operations are
+  /// decoded later (`SignedBundle`).
   func readBody(_ framing: Framing, _ header: Header) throws(BundleError) -> [UInt8] {
-    let raw: [UInt8]
     do {
-      raw = try Deflate.decompress(bytes[framing.headerEnd..<framing.bodyEnd], expectedSize: header.rawBytes)
+      return try Deflate.decompress(bytes[framing.headerEnd..<framing.bodyEnd], expectedSize: header.rawBytes)
     } catch {
       throw fail(framing.headerEnd, "has a body that does not decompress (\(error))")
     }
-    func malformed(_ error: ByteReader.Malformed) -> BundleError {
-      let problem = "has a malformed body at byte \(error.offset) of the decompressed operations: \(error.reason)"
-      return error.remedy.map { fail(framing.headerEnd, problem, $0) } ?? fail(framing.headerEnd, problem)
-    }
-    var operations: DecodedOperations
-    do {
-      operations = DecodedOperations(
-        try OperationDecoder(raw, ranges: header.ranges, textLimit: textLimit(framing)), count: header.operations)
-    } catch {
-      throw malformed(error)
-    }
-    defer { operations.stop() }
-    var heads: [[UInt8]] = []
-    heads.reserveCapacity(header.ranges.count)
-    do throws(ByteReader.Malformed) {
-      for range in header.ranges {
-        var chain = range.previous
-        for _ in range.from...range.to {
-          let (op, payload, start) = try operations.next()!
-          let text = op.canonicalBytes(payload: payload)
-          guard !JSONValue.holdsNUL(canonical: text) else {
-            throw ByteReader.Malformed(
-              offset: start,
-              reason:
-                "operation \(op.dot.counter) of \(SafeText.escaped(op.person)) (\(op.kind)) holds the character U+0000, which no string may hold (MERGE.md §1)"
-            )
-          }
-          chain = ChainHash.next(chain, canonical: text)
-        }
-        heads.append(chain)
-      }
-      // Past the last range: checks that the body ends there.
-      _ = try operations.next()
-    } catch {
-      throw malformed(error)
-    }
-    for (range, head) in zip(header.ranges, heads) {
-      guard head == range.head,
-        Signature.isValid(
-          range.signature, of: ChainHash.signedMessage(replica: range.replica, counter: range.to, head: range.head),
-          publicKey: range.publicKey)
-      else {
-        throw fail(
-          framing.headerStart,
-          "carries operations \(range.from)...\(range.to) of \(SafeText.escaped(range.person)) (\(range.replica.short)) that \(SafeText.escaped(range.person))'s key did not sign",
-          "do not trust this file: someone changed or forged those operations")
-      }
-    }
-    return raw
   }
 
   /// A person's name is an identifier compared by its bytes (keys, statuses and

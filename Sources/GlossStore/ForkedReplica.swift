@@ -43,7 +43,9 @@ extension Store {
   /// nil when they show none. Throws, naming the file, when one does and the store cannot
   /// heal: it published operations after the copies parted, or the files that show where
   /// they parted have not arrived yet.
-  public func healCopiedReplica(shownBy bundles: [(name: String, bundle: VerifiedBundle)]) throws -> ForkHeal? {
+  /// The chains it compares are verified as it reads them: a file whose operations do not
+  /// end at their signed heads throws, and nothing is healed on its word.
+  public func healCopiedReplica(shownBy bundles: [(name: String, bundle: SignedBundle)]) throws -> ForkHeal? {
     // Most reads hold no range of this store's own replica: no transaction for them.
     let own = local.id
     guard bundles.contains(where: { $0.bundle.ranges.contains { $0.replica == own } }) else { return nil }

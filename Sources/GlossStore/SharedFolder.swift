@@ -97,12 +97,16 @@ public struct SharedFolder {
         }
       }
     }
-    var verified: [(name: String, bundle: VerifiedBundle)] = []
+    // Verified in full before any is applied, unlike a file the user names: anything in a
+    // shared folder may be hostile, and a file refused here costs one pass over it, where
+    // one refused while applying would cost an applied and rolled-back transaction in
+    // every sync until its sender replaces it.
+    var verified: [(name: String, bundle: SignedBundle)] = []
     for (name, _) in candidates {
       let shown = SafeText.escaped(name)
       do {
         let bytes = try BundleFile.read((path as NSString).appendingPathComponent(name), followLinks: false)
-        verified.append((shown, try BundleFormat.decode(bytes, file: shown)))
+        verified.append((shown, try BundleFormat.decode(bytes, file: shown).signed))
       } catch {
         pass.refused.append((name, error))
       }
@@ -117,7 +121,7 @@ public struct SharedFolder {
     // Key statements first: a file's new device may be vouched for by another's.
     verified.sort { ($0.bundle.operationCount == 0 ? 0 : 1) < ($1.bundle.operationCount == 0 ? 0 : 1) }
     guard !verified.isEmpty else { return }
-    if let all = try? store.importVerified(verified, trust: trust) {
+    if let all = try? store.importSigned(verified, trust: trust) {
       pass.imported += all
       return
     }
@@ -127,10 +131,10 @@ public struct SharedFolder {
     while progressed, !remaining.isEmpty {
       progressed = false
       refused = []
-      var next: [(name: String, bundle: VerifiedBundle)] = []
+      var next: [(name: String, bundle: SignedBundle)] = []
       for item in remaining {
         do {
-          pass.imported += try store.importVerified([item], trust: trust)
+          pass.imported += try store.importSigned([item], trust: trust)
           progressed = true
         } catch {
           refused.append((item.name, error))

@@ -4,44 +4,61 @@ import GlossBundle
 import GlossCore
 
 extension Store {
-  /// Reads and verifies every file completely, checks every key against what this store
-  /// knows, and only then applies them all in one transaction. Files named on the command
-  /// line may be symbolic links (the user chose them); a shared folder's may not
-  /// (`followLinks: false`).
+  /// Reads every file's framing, signature and header, then imports them all in one
+  /// transaction (`importSigned`). Files named on the command line may be symbolic links
+  /// (the user chose them); a shared folder's may not (`followLinks: false`).
   public func importBundles(
     _ paths: [String], trust: Bool, followLinks: Bool = true, progress: (Int, Double) -> Void = { _, _ in }
   ) throws -> [BundleImport] {
-    try importVerified(try Self.decodeBundles(paths, followLinks: followLinks), trust: trust, progress: progress)
+    try importSigned(try Self.openBundles(paths, followLinks: followLinks), trust: trust, progress: progress)
   }
 
-  /// Reads and verifies bundle files, each named for messages as the path given.
-  public static func decodeBundles(_ paths: [String], followLinks: Bool = true) throws -> [(
-    name: String, bundle: VerifiedBundle
+  /// Reads bundle files up to their operations (`BundleFormat.open`), each named for
+  /// messages as the path given.
+  public static func openBundles(_ paths: [String], followLinks: Bool = true) throws -> [(
+    name: String, bundle: SignedBundle
   )] {
-    // Each file's bytes are let go once decoded: only its decompressed body is kept.
+    // Each file's bytes are let go once read: only its decompressed body is kept.
     try paths.map { path in
       let name = SafeText.escaped(path)
-      return (name, try BundleFormat.decode(try BundleFile.read(path, followLinks: followLinks), file: name))
+      return (name, try BundleFormat.open(try BundleFile.read(path, followLinks: followLinks), file: name))
     }
   }
 
-  /// Imports bundles given as (name, bytes): all verified first, then one transaction.
+  /// Imports bundles given as (name, bytes) in one transaction (`importSigned`).
   /// `progress` gets the operations applied so far and the fraction of all of them.
-  /// A refused bundle leaves the store as it was: not even this store's key is made.
   public func importBundleBytes(
     _ files: [(name: String, bytes: [UInt8])], trust: Bool, progress: (Int, Double) -> Void = { _, _ in }
   ) throws -> [BundleImport] {
-    var bundles: [(String, VerifiedBundle)] = []
+    var bundles: [(String, SignedBundle)] = []
     for (name, bytes) in files {
-      bundles.append((SafeText.escaped(name), try BundleFormat.decode(bytes, file: SafeText.escaped(name))))
+      bundles.append((SafeText.escaped(name), try BundleFormat.open(bytes, file: SafeText.escaped(name))))
     }
-    return try importVerified(bundles, trust: trust, progress: progress)
+    return try importSigned(bundles, trust: trust, progress: progress)
   }
 
-  /// Imports bundles that `BundleFormat.decode` verified, named for messages: every key
-  /// checked against this store, then all applied in one transaction.
-  public func importVerified(
-    _ bundles: [(name: String, bundle: VerifiedBundle)], trust: Bool, progress: (Int, Double) -> Void = { _, _ in }
+  /// Imports bundles in one transaction: every key checked against this store, then each
+  /// operation verified (`Protocol/BUNDLE.md` §4, steps 8 and 9) as it is applied, which
+  /// decodes and hashes each once rather than once to verify and again to apply.
+  ///
+  /// A refused bundle leaves the store as it was, not even this store's key made: the
+  /// transaction commits only once every chain has ended at its signed head. A refusal
+  /// names the check §4 puts first: before any other is reported, every bundle's
+  /// operations are verified in full, and a fault of theirs is reported instead, as a
+  /// reader that verified every file before it acted would.
+  public func importSigned(
+    _ bundles: [(name: String, bundle: SignedBundle)], trust: Bool, progress: (Int, Double) -> Void = { _, _ in }
+  ) throws -> [BundleImport] {
+    do {
+      return try applySigned(bundles, trust: trust, progress: progress)
+    } catch {
+      for (_, bundle) in bundles { _ = try bundle.verified() }
+      throw error
+    }
+  }
+
+  private func applySigned(
+    _ bundles: [(name: String, bundle: SignedBundle)], trust: Bool, progress: (Int, Double) -> Void
   ) throws -> [BundleImport] {
     let total = max(1, bundles.reduce(0) { $0 + $1.bundle.operationCount })
     // The bundle cache holds until the transaction has ended: what the applier leaves for
@@ -115,7 +132,7 @@ extension Store {
   /// Checks the sender and every range against the keys this store binds to replicas and
   /// persons. Returns the new keys of this store's own person that the user trusted by
   /// fingerprint, for this store to vouch for.
-  static func checkKeys(_ bundle: VerifiedBundle, file: String, trust: Bool, keys: PersonKeys) throws -> [[UInt8]] {
+  static func checkKeys(_ bundle: SignedBundle, file: String, trust: Bool, keys: PersonKeys) throws -> [[UInt8]] {
     let sender = bundle.sender
     let senderName = SafeText.escaped(sender.person)
     var ownNewDevices: [[UInt8]] = []
@@ -210,7 +227,7 @@ extension Store {
   /// operation the store has of each range compares everything before it. Where that is
   /// the operation before the range, it is compared here; otherwise the returned chain,
   /// this store's, is compared when the bundle's operation at that dot is decoded.
-  static func historyChecks(_ bundle: VerifiedBundle, file: String, session: WriteSession) throws
+  static func historyChecks(_ bundle: SignedBundle, file: String, session: WriteSession) throws
     -> [Dot: (ours: [UInt8], range: BundleRange)]
   {
     let clock = session.clock
@@ -241,7 +258,7 @@ extension Store {
   }
 
   /// Records the keys, signed chain heads and introductions the bundle vouches for.
-  static func remember(_ bundle: VerifiedBundle, db: Database) throws {
+  static func remember(_ bundle: SignedBundle, db: Database) throws {
     let sender = bundle.sender
     try db.exec(
       sql: """

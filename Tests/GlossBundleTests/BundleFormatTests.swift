@@ -101,7 +101,7 @@ struct SampleBundle {
     #expect(bundle.ranges == sample.ranges)
     #expect(bundle.sender.person == "alice")
     var links: [ChainLink] = []
-    bundle.forEachOperation { _, link, _ in links.append(link) }
+    try bundle.forEachOperation { _, link, _ in links.append(link) }
     #expect(links.first?.previous == ChainHash.zero)
     #expect(zip(links, links.dropFirst()).allSatisfy { $0.chain == $1.previous }, "each link continues the last")
     #expect(links.last?.chain == sample.ranges[0].head)

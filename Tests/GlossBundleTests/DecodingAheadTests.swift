@@ -110,13 +110,55 @@ import Testing
   func visitsWhatThePlainVisitVisitsInOrder(count: Int) throws {
     let bundle = try Self.bundle(count: count)
     var plain: [(Op, ChainLink, String)] = []
-    bundle.forEachOperation { plain.append(($0, $1, $2)) }
+    try bundle.forEachOperation { plain.append(($0, $1, $2)) }
     var ahead: [(Op, ChainLink, String)] = []
     try bundle.forEachOperationDecodedAhead { ahead.append(($0, $1, $2)) }
     #expect(ahead.count == count)
     #expect(ahead.map(\.0) == plain.map(\.0))
     #expect(ahead.map(\.1) == plain.map(\.1))
     #expect(ahead.map(\.2) == plain.map(\.2))
+  }
+
+  /// A signed bundle is verified as it is visited: what comes before a fault is visited,
+  /// and then the fault is thrown as `verified()` would throw it.
+  @Test func aSignedBundleVisitsUpToItsFaultAndThrowsWhatVerifyingThrows() throws {
+    let (bytes, operations, signer) = try Self.signed(count: 9_000)
+    var changed = operations
+    changed[7_000] = Op(
+      dot: operations[7_000].dot, timestamp: operations[7_000].timestamp, person: "alice",
+      target: operations[7_000].target, body: .setStatus(.skimmed))
+    let raw = OperationCodec.encode(operations)
+    let faults: [(bytes: [UInt8], visitedAtLeast: Int, visitedAtMost: Int)] = [
+      // A changed operation: every one is visited, its range's head is compared after.
+      (try Self.reframed(bytes, raw: OperationCodec.encode(changed), signer: signer), 9_000, 9_000),
+      // A body cut short: what decodes before the cut is visited.
+      (try Self.reframed(bytes, raw: Array(raw.prefix(raw.count - 500)), signer: signer), 8_500, 8_999),
+      (try Self.reframed(bytes, raw: raw + [7, 7], signer: signer), 9_000, 9_000),
+    ]
+    for (faulty, least, most) in faults {
+      // Bound first: a failed expectation would print the bytes it was given.
+      let refused = refusal(faulty)
+      let expected = try #require(refused)
+      let signed = try BundleFormat.open(faulty, file: "many.gloss")
+      var counts: [Int] = []
+      for decodedAhead in [false, true] {
+        var visited = 0
+        do {
+          let visit = { (_: Op, _: ChainLink, _: String) in visited += 1 }
+          if decodedAhead {
+            try signed.forEachOperationDecodedAhead(visit)
+          } else {
+            try signed.forEachOperation(visit)
+          }
+          Issue.record("a faulty body was visited without a refusal")
+        } catch let error as BundleError {
+          #expect(error.description == expected)
+        }
+        #expect((least...most).contains(visited), "\(visited) visited")
+        counts.append(visited)
+      }
+      #expect(counts[0] == counts[1], "both visits reach the fault at the same operation")
+    }
   }
 
   struct Refused: Error {}

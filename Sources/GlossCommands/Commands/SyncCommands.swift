@@ -70,9 +70,10 @@ struct SyncImportCommand: ParsableCommand {
     commandName: "import",
     abstract: "Import bundles, in any order, any number of times.",
     discussion: """
-      Every file is verified in full (checksum, signatures, counts) before anything is written, \
-      then all are applied in one transaction. Changes whose predecessors have not arrived wait \
-      and apply by themselves once they do.
+      Every file's checksum and signature are verified before it is read, and each change's \
+      signed chain as it is applied: all in one transaction, which is kept only if every file \
+      checks out. Changes whose predecessors have not arrived wait and apply by themselves once \
+      they do.
       """)
 
   @OptionGroup var storeOptions: StoreOptions
@@ -87,9 +88,9 @@ struct SyncImportCommand: ParsableCommand {
   func run() throws {
     let store = try storeOptions.open()
     let progress = ProgressLine(noun: "operations", enabled: !json)
-    let bundles = try Store.decodeBundles(files)
+    let bundles = try Store.openBundles(files)
     if let heal = try store.healCopiedReplica(shownBy: bundles) { Self.tell(heal) }
-    let results = try store.importVerified(bundles, trust: trust) { done, fraction in
+    let results = try store.importSigned(bundles, trust: trust) { done, fraction in
       progress.update(done: done, fraction: fraction)
     }
     progress.finish()
