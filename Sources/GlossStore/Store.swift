@@ -62,6 +62,13 @@ public final class Store: Sendable {
       // ordered inserts) may use a second core: the index builds of a million-operation
       // import took 0.8 s instead of 1.1.
       try db.execute(sql: "PRAGMA threads = 2")
+      // Pages the cache does not hold are read from the file in place instead of copied in
+      // by a system call each. A 1,000-operation delta into a million-operation store reads
+      // a few thousand scattered pages of a 300 MB file that no cache of this fresh
+      // connection holds yet: 57 ms became 46. SQLite maps the file read-only and still
+      // writes through the WAL; what it may cost is a crash (SIGBUS) instead of an error on
+      // a failing disk, which rolls back like any other.
+      try db.execute(sql: "PRAGMA mmap_size = \(Self.mappedBytes)")
     }
     if path != ":memory:" {
       if !create, !FileManager.default.fileExists(atPath: path) { throw StoreError.noStore(path) }
@@ -248,6 +255,9 @@ public final class Store: Sendable {
     }
   }
 
+  /// How much of the store file SQLite reads through a memory map (see `init`): past it,
+  /// pages are read as usual.
+  static let mappedBytes = 1 << 30
   /// SQLite's page cache, in KiB, for imports of records (see `init`).
   static let cacheKilobytes = 262_144
   /// The cache while a bundle applies. Applying a peer's operations appends to the log and
