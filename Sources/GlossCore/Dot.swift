@@ -12,15 +12,25 @@ public struct Dot: Hashable, Comparable, Sendable, CustomStringConvertible {
   }
 
   /// `replica-hex:counter`, the canonical text form used in JSON and the protocol. Written
-  /// as bytes: the log writes the text of every dot an operation names, and string
-  /// interpolation took three times as long.
+  /// straight into the string: the log writes the text of every dot an operation names,
+  /// and string interpolation took three times as long.
   public var description: String {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(53)
-    replica.writeHex(into: &bytes)
-    bytes.append(UInt8(ascii: ":"))
-    JSONValue.writeInteger(Int64(counter), into: &bytes)
-    return String(decoding: bytes, as: UTF8.self)
+    var length = 1
+    var rest = counter
+    while rest >= 10 {
+      rest /= 10
+      length += 1
+    }
+    return String(unsafeUninitializedCapacity: 33 + length) { buffer in
+      replica.writeHex(into: buffer)
+      buffer[32] = UInt8(ascii: ":")
+      var value = counter
+      for index in stride(from: 32 + length, to: 32, by: -1) {
+        buffer[index] = UInt8(ascii: "0") + UInt8(value % 10)
+        value /= 10
+      }
+      return 33 + length
+    }
   }
 
   /// `abcd1234:12`, for people.

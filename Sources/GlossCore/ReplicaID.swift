@@ -29,9 +29,14 @@ public struct ReplicaID: Hashable, Comparable, Sendable, CustomStringConvertible
   /// operations is spelled with it.
   public var hex: String {
     String(unsafeUninitializedCapacity: 32) { buffer in
-      for index in 0..<32 { buffer[index] = hexDigit(index) }
+      writeHex(into: buffer)
       return 32
     }
+  }
+
+  /// `hex` written into the first 32 bytes of `buffer`.
+  func writeHex(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+    for index in 0..<32 { buffer[index] = hexDigit(index) }
   }
 
   /// `hex` appended to canonical JSON being written (`CanonicalBytes`).

@@ -23,7 +23,13 @@ public struct VectorClock: Hashable, Sendable {
 
   /// Records `dot`; callers keep the gap-free invariant by applying operations in order.
   public mutating func record(_ dot: Dot) {
-    if dot.counter > self[dot.replica] { self[dot.replica] = dot.counter }
+    guard dot.counter > 0 else { return }
+    // One lookup: every applied operation is recorded.
+    Self.raise(&counters[dot.replica, default: 0], to: dot.counter)
+  }
+
+  private static func raise(_ counter: inout UInt64, to value: UInt64) {
+    if value > counter { counter = value }
   }
 
   /// The least clock that is after-or-equal both: pointwise maximum.

@@ -13,7 +13,9 @@ struct OperationApplier {
   let db: Database
   private(set) var clock: VectorClock
   private var replicaNums: [ReplicaID: Int64] = [:]
-  private var dirtyClock: Set<ReplicaID> = []
+  /// The clock as the `clock` table holds it: what `flush` compares with to write only what
+  /// changed (nothing is noted per operation).
+  private var storedClock: VectorClock
   private var chainHeads: [ReplicaID: [UInt8]] = [:]
   /// Where this session's operations went in the log.
   private var sessionRows = SessionLogRows()
@@ -72,6 +74,7 @@ struct OperationApplier {
       replicaNums[id] = row["num"]
     }
     self.clock = clock
+    storedClock = clock
   }
 
   mutating func replicaNum(_ id: ReplicaID, person: String) throws -> Int64 {
@@ -117,8 +120,8 @@ struct OperationApplier {
   /// comparison, not a hash.
   mutating func applyNew(_ operation: Op, now: HLCTimestamp, verified: ChainLink? = nil, payload: String? = nil) throws
   {
-    precondition(!clock.contains(operation.dot), "operation \(operation.dot) applied twice")
-    precondition(operation.dot.counter == clock[operation.dot.replica] + 1, "gap before \(operation.dot)")
+    // The next counter, neither one already applied nor one after a gap.
+    precondition(operation.dot.counter == clock[operation.dot.replica] + 1, "\(operation.dot) is not the next")
     let head = try chainHead(operation.dot.replica)
     assert(payload == nil || payload == operation.body.canonicalPayload, "a prepared payload that is not the body's")
     let payload = payload ?? operation.body.canonicalPayload
@@ -149,7 +152,6 @@ struct OperationApplier {
     let seq = db.lastInsertedRowID
     sessionRows.record(operation.dot, seq: seq)
     clock.record(operation.dot)
-    dirtyClock.insert(operation.dot.replica)
     try apply(operation, seq: seq, now: now)
     // Whatever the operation held (an addition, a status, a note or its edit), in one place.
     if held.isFull { try held.write(db) }
@@ -161,13 +163,13 @@ struct OperationApplier {
     try refreshStaleStatuses()
     try fullText.indexRecords(db)
     try fullText.indexNotes(db)
-    for replica in dirtyClock {
+    for (replica, counter) in clock.counters where storedClock[replica] != counter {
       try db.exec(
         sql:
           "INSERT INTO clock (replica, counter) VALUES (?, ?) ON CONFLICT(replica) DO UPDATE SET counter = excluded.counter",
-        arguments: [replicaNums[replica]!, Int64(clock[replica])])
+        arguments: [replicaNums[replica]!, Int64(counter)])
     }
-    dirtyClock.removeAll()
+    storedClock = clock
   }
 
   /// Writes the status of each (record, person) whose entries changed, as of the latest

@@ -89,7 +89,7 @@ struct IncomingOperations {
 
   /// `payload`, when given, is the operation's canonical payload text, written already.
   mutating func add(_ op: Op, link: ChainLink? = nil, payload: String? = nil) throws {
-    if session.clock.contains(op.dot) || waiting[op.dot] != nil {
+    if session.clock.contains(op.dot) || (!waiting.isEmpty && waiting[op.dot] != nil) {
       summary.known += 1
       return
     }
@@ -130,11 +130,14 @@ struct IncomingOperations {
   /// A replica's person never changes, so an operation claiming another person for a
   /// known replica is refused rather than allowed to write someone else's status.
   private mutating func checkPerson(_ op: Op) throws {
-    if persons[op.dot.replica] == nil {
-      persons[op.dot.replica] = .some(
-        try session.db.row(sql: "SELECT person FROM replica WHERE id = ?", arguments: [op.dot.replica.hex])?[0])
+    let known: String?
+    if let cached = persons[op.dot.replica] {
+      known = cached
+    } else {
+      known = try session.db.row(sql: "SELECT person FROM replica WHERE id = ?", arguments: [op.dot.replica.hex])?[0]
+      persons[op.dot.replica] = .some(known)
     }
-    if let person = persons[op.dot.replica]!, person != op.person {
+    if let person = known, person != op.person {
       throw StoreError(
         "operation \(op.dot.short) claims person '\(op.person)' but replica \(op.dot.replica.short) belongs to '\(person)'"
       )

@@ -23,10 +23,11 @@ struct SessionLogRows {
 
   /// Notes that `dot`, the next operation of its replica in this session, went to `seq`.
   mutating func record(_ dot: Dot, seq: Int64) {
-    if let last = runs[dot.replica]?.last, last.counter + last.count == dot.counter,
-      last.seq + Int64(last.count) == seq
+    // Found once by its hash, then by position: this runs for every applied operation.
+    if let replica = runs.index(forKey: dot.replica), let last = runs.values[replica].last,
+      last.counter + last.count == dot.counter, last.seq + Int64(last.count) == seq
     {
-      runs[dot.replica]![runs[dot.replica]!.count - 1].count += 1
+      runs.values[replica][runs.values[replica].count - 1].count += 1
       return
     }
     if total >= Self.limit {
