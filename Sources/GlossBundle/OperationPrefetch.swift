@@ -28,6 +28,7 @@ extension SignedBundle {
         if !chunk.isEmpty { _ = hand(chunk) }
         throw fault
       } catch {
+        // The visit ended (`hand` said so): nothing is left to hand.
         return
       }
       if !chunk.isEmpty { _ = hand(chunk) }
