@@ -8,12 +8,12 @@ import GlossCore
 /// key signed) are still to come.
 ///
 /// They come in one of two ways. `verified()` runs them all before anything acts on the
-/// bundle, for a reader that must know first (a store healing a copy of itself decides on
-/// the chains it reads). The visits run them on the way: a store applies the operations
-/// in a transaction that commits only if the visit ends without error, so a million
-/// operations are decoded and hashed once, not once to verify and again to apply. The
-/// ranges' heads are compared after the last operation, so a visitor keeps nothing it did
-/// unless the visit returns.
+/// bundle, for a reader that must know first (a shared folder's files, any of which may be
+/// hostile; a refusal that must name the first check that fails). The visits run them on
+/// the way: a store applies the operations in a transaction that commits only if the
+/// visit ends without error, so a million operations are decoded and hashed once, not once
+/// to verify and again to apply. The ranges' heads are compared after the last operation,
+/// so a visitor keeps nothing it did unless the visit returns.
 public struct SignedBundle: Sendable {
   /// The file's name as messages show it.
   public let file: String

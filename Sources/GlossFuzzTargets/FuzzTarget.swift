@@ -33,8 +33,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 
   public func run(_ bytes: [UInt8]) {
     switch self {
-    case .bundle: _ = try? BundleFormat.decode(bytes, file: "fuzz.gloss")
-    case .signedBundle: _ = try? BundleFormat.decode(Self.signed(bytes), file: "fuzz.gloss")
+    case .bundle: Self.bundle(bytes)
+    case .signedBundle: Self.bundle(Self.signed(bytes))
     case .codec:
       guard let count = bytes.first else { return }
       let ranges =
@@ -68,6 +68,27 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         precondition(file.name == name && FolderFile(name: file.name) == file, "\(name) does not round-trip")
       }
     }
+  }
+
+  /// A bundle read both ways a store reads one: verified in full before anything acts on
+  /// it (a shared folder's file), and verified while its operations are visited (a file the
+  /// user names, applied in a transaction that a refusal rolls back). Both must refuse the
+  /// same files with the same message.
+  static func bundle(_ bytes: [UInt8]) {
+    guard let signed = try? BundleFormat.open(bytes, file: "fuzz.gloss") else { return }
+    var first: String?
+    do throws(BundleError) {
+      _ = try signed.verified()
+    } catch {
+      first = error.description
+    }
+    var visiting: String?
+    do {
+      try signed.forEachOperation { _, _, _ in }
+    } catch {
+      visiting = String(describing: error)
+    }
+    precondition(first == visiting, "verified first: \(first ?? "accepted"); while visiting: \(visiting ?? "accepted")")
   }
 
   static let identity = try! SigningIdentity(rawRepresentation: [UInt8](repeating: 7, count: 32))
