@@ -51,6 +51,9 @@ extension Store {
   ) throws -> [BundleImport] {
     do {
       return try applySigned(bundles, trust: trust, progress: progress)
+    } catch let error as StoreError where error == .cancelledWrite {
+      // Ctrl-C: the user wants the prompt back, not a verdict on the files.
+      throw error
     } catch {
       for (_, bundle) in bundles { _ = try bundle.verified() }
       throw error
