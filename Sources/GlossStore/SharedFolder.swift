@@ -101,19 +101,19 @@ public struct SharedFolder {
     // shared folder may be hostile, and a file refused here costs one pass over it, where
     // one refused while applying would cost an applied and rolled-back transaction in
     // every sync until its sender replaces it.
-    var verified: [(name: String, bundle: SignedBundle)] = []
+    var verified: [(name: String, bundle: VerifiedBundle)] = []
     for (name, _) in candidates {
       let shown = SafeText.escaped(name)
       do {
         let bytes = try BundleFile.read((path as NSString).appendingPathComponent(name), followLinks: false)
-        verified.append((shown, try BundleFormat.decode(bytes, file: shown).signed))
+        verified.append((shown, try BundleFormat.decode(bytes, file: shown)))
       } catch {
         pass.refused.append((name, error))
       }
     }
     // Another copy of this store writing as it shows itself here first, in its segments.
     do {
-      pass.healed = try store.healCopiedReplica(shownBy: verified)
+      pass.healed = try store.healCopiedReplica(shownBy: verified.map { ($0.name, $0.bundle.signed) })
     } catch let error as BundleError {
       pass.refused.append((error.file, error))
       verified.removeAll { $0.name == error.file }
@@ -121,7 +121,7 @@ public struct SharedFolder {
     // Key statements first: a file's new device may be vouched for by another's.
     verified.sort { ($0.bundle.operationCount == 0 ? 0 : 1) < ($1.bundle.operationCount == 0 ? 0 : 1) }
     guard !verified.isEmpty else { return }
-    if let all = try? store.importSigned(verified, trust: trust) {
+    if let all = try? store.importVerified(verified, trust: trust) {
       pass.imported += all
       return
     }
@@ -131,10 +131,10 @@ public struct SharedFolder {
     while progressed, !remaining.isEmpty {
       progressed = false
       refused = []
-      var next: [(name: String, bundle: SignedBundle)] = []
+      var next: [(name: String, bundle: VerifiedBundle)] = []
       for item in remaining {
         do {
-          pass.imported += try store.importSigned([item], trust: trust)
+          pass.imported += try store.importVerified([item], trust: trust)
           progressed = true
         } catch {
           refused.append((item.name, error))

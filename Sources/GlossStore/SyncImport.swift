@@ -60,6 +60,15 @@ extension Store {
     }
   }
 
+  /// Imports bundles whose operations were verified in full before (`SignedBundle.verified()`,
+  /// a shared folder's files), in one transaction: no body can fail, so whatever refuses
+  /// one is already the check §4 puts first, and none is verified again to find out.
+  public func importVerified(
+    _ bundles: [(name: String, bundle: VerifiedBundle)], trust: Bool, progress: (Int, Double) -> Void = { _, _ in }
+  ) throws -> [BundleImport] {
+    try applySigned(bundles.map { ($0.name, $0.bundle.signed) }, trust: trust, progress: progress)
+  }
+
   private func applySigned(
     _ bundles: [(name: String, bundle: SignedBundle)], trust: Bool, progress: (Int, Double) -> Void
   ) throws -> [BundleImport] {
