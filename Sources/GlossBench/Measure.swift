@@ -6,10 +6,16 @@ import Foundation
 
 /// Runs a child process and measures its wall time and peak resident memory.
 ///
-/// The peak is the child's own `VmHWM`, read every few milliseconds while it runs, not
-/// wait4's `ru_maxrss`: posix_spawn starts the child in this process's address space, and
-/// exec carries that space's high-water mark into the child's, so `ru_maxrss` reported the
-/// benchmark's own memory (a million generated operations) as the command's.
+/// The child is started by a small supervisor, this very binary started afresh
+/// (`superviseChild`), which times it and reads its peak from wait4's `ru_maxrss`.
+/// Started from here directly, its `ru_maxrss` would be this process's: posix_spawn
+/// starts a child in the spawning process's address space, and exec carries that space's
+/// high-water mark into the child's, which here is a million generated operations. The
+/// supervisor's space is a freshly started binary's, 18 MiB, below what gloss takes to
+/// start (23 MiB), so the peak read is the child's own. Reading the child's `VmHWM` from
+/// /proc every 2 ms instead slowed the child it measured (a million-operation import's
+/// median went from 9.0 s to 8.4 s without it, runs minutes apart), and missed its last
+/// moments.
 enum Measure {
   struct Result {
     let seconds: Double
@@ -17,11 +23,20 @@ enum Measure {
     let status: Int32
   }
 
+  /// The argument that makes this binary a supervisor (`superviseChild`).
+  static let superviseFlag = "--supervise-child"
+  /// The supervisor's report, "seconds peak-kilobytes status", goes to this descriptor.
+  private static let reportDescriptor: Int32 = 3
+
   /// Standard output goes to `stdoutPath` when given (a baseline that must write its
   /// output as the measured command does), else to /dev/null unless not `quiet`.
   static func run(_ argv: [String], stdinPath: String? = nil, stdoutPath: String? = nil, quiet: Bool = true)
     -> Result
   {
+    var report: [Int32] = [0, 0]
+    guard pipe(&report) == 0 else { fatalError("cannot make a pipe: \(String(cString: strerror(errno)))") }
+    // Neither end is the supervisor's but as its `reportDescriptor` (dup2 clears the flag).
+    for end in report { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -31,19 +46,53 @@ enum Measure {
     } else if quiet {
       posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
     }
+    posix_spawn_file_actions_adddup2(&actions, report[1], reportDescriptor)
+    let supervisor = ["/proc/self/exe", superviseFlag] + argv
     var pid: pid_t = 0
-    let cArgs = argv.map { strdup($0) } + [nil]
+    let cArgs = supervisor.map { strdup($0) } + [nil]
     defer { cArgs.forEach { free($0) } }
-    let start = Date()
-    let spawned = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, environ)
-    guard spawned == 0 else { fatalError("cannot start \(argv[0]): \(String(cString: strerror(spawned)))") }
-    let sampler = HighWaterSampler(pid: pid)
+    let spawned = posix_spawn(&pid, supervisor[0], &actions, nil, cArgs, environ)
+    guard spawned == 0 else { fatalError("cannot start the supervisor: \(String(cString: strerror(spawned)))") }
+    close(report[1])
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 256)
+    while case let count = read(report[0], &buffer, buffer.count), count > 0 { bytes += buffer[..<count] }
+    close(report[0])
     var status: Int32 = 0
     waitpid(pid, &status, 0)
-    let seconds = Date().timeIntervalSince(start)
-    return Result(
-      seconds: seconds, peakKilobytes: sampler.stop(),
-      status: (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f))
+    let fields = String(decoding: bytes, as: UTF8.self).split(separator: " ")
+    guard fields.count == 3, let seconds = Double(fields[0]), let peak = Int(fields[1]), let code = Int32(fields[2])
+    else { fatalError("the supervisor of \(argv[0]) reported nothing (status \(status))") }
+    return Result(seconds: seconds, peakKilobytes: peak, status: code)
+  }
+
+  /// Runs `argv` with this process's descriptors, waits for it, and writes its wall time,
+  /// peak resident memory and exit status to `reportDescriptor`; then exits. Called first
+  /// thing in `main`, so that this process's own memory, which the child's peak includes,
+  /// stays a freshly started binary's.
+  static func superviseChild(_ argv: [String]) -> Never {
+    _ = fcntl(reportDescriptor, F_SETFD, FD_CLOEXEC)
+    var pid: pid_t = 0
+    let cArgs = argv.map { strdup($0) } + [nil]
+    var start = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &start)
+    let spawned = posix_spawnp(&pid, argv[0], nil, nil, cArgs, environ)
+    var status: Int32 = 0
+    var usage = rusage()
+    let code: Int32
+    if spawned == 0 {
+      wait4(pid, &status, 0, &usage)
+      code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    } else {
+      FileHandle.standardError.write(Data("cannot start \(argv[0]): \(String(cString: strerror(spawned)))\n".utf8))
+      code = 127
+    }
+    var end = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &end)
+    let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
+    let report = "\(seconds) \(usage.ru_maxrss) \(code)"
+    _ = report.utf8CString.withUnsafeBufferPointer { write(reportDescriptor, $0.baseAddress, $0.count - 1) }
+    exit(0)
   }
 
   /// Times `body` once, in seconds.
@@ -79,48 +128,5 @@ extension Int {
       out.append(character)
     }
     return out
-  }
-}
-
-/// Reads a child's `VmHWM` every 2 ms on its own thread while the child runs, so that
-/// waiting for the child, and so its timing, is undisturbed. Memory allocated in the last
-/// 2 ms of the child's life can be missed.
-final class HighWaterSampler: @unchecked Sendable {
-  private let lock = NSLock()
-  private var peak = 0
-  private var running = true
-  private let done = DispatchSemaphore(value: 0)
-
-  init(pid: pid_t) {
-    Thread.detachNewThread { [self] in
-      while lock.withLock({ running }) {
-        let sample = Self.highWaterKilobytes(of: pid)
-        lock.withLock { peak = max(peak, sample) }
-        usleep(2_000)
-      }
-      done.signal()
-    }
-  }
-
-  /// Stops sampling; the highest peak seen.
-  func stop() -> Int {
-    lock.withLock { running = false }
-    done.wait()
-    return lock.withLock { peak }
-  }
-
-  /// A running process's peak resident memory so far, from /proc (0 once it has exited).
-  static func highWaterKilobytes(of pid: pid_t) -> Int {
-    // /proc files report size 0, so they are read with read(2), not by a size-first reader.
-    let fd = open("/proc/\(pid)/status", O_RDONLY)
-    guard fd >= 0 else { return 0 }
-    defer { close(fd) }
-    var buffer = [UInt8](repeating: 0, count: 8192)
-    let count = read(fd, &buffer, buffer.count)
-    guard count > 0 else { return 0 }
-    let status = String(decoding: buffer[..<count], as: UTF8.self)
-    guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
-    // "VmHWM:\t  165448 kB"
-    return Int(line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "") ?? 0
   }
 }

@@ -2,6 +2,9 @@ import Foundation
 
 /// gloss-bench KIND [N] [--runs R] --gloss PATH --seed PATH
 /// Called by Scripts/bench, which builds in release mode and passes the paths.
+if CommandLine.arguments.count > 2, CommandLine.arguments[1] == Measure.superviseFlag {
+  Measure.superviseChild(Array(CommandLine.arguments.dropFirst(2)))
+}
 var arguments = Array(CommandLine.arguments.dropFirst())
 @MainActor func option(_ name: String) -> String? {
   guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
