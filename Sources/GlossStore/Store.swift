@@ -59,8 +59,8 @@ public final class Store: Sendable {
       // system calls, and leave fewer records spilling onto overflow pages.
       try db.execute(sql: "PRAGMA page_size = 16384")
       // A large sort (an index built again after a first import, `HeldEntries`; a fold's
-      // ordered inserts) may use a second core: the index builds of a million-operation
-      // import took 0.8 s instead of 1.1.
+      // ordered inserts) may sort its runs on a second core: the index builds of a
+      // million-operation import take 0.58 s instead of 0.61 in 4 MiB runs.
       try db.execute(sql: "PRAGMA threads = 2")
       // Pages the cache does not hold are read from the file in place instead of copied in
       // by a system call each. A 1,000-operation delta into a million-operation store reads
