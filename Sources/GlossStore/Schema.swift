@@ -136,7 +136,34 @@ public enum Schema {
           CREATE INDEX record_citekey_wanted ON record(citekey_wanted, origin);
           """)
     }
+    migrator.registerMigration("v17-note-state-checks-by-comparison") { db in
+      try rewriteNoteStateChecks(db)
+    }
     return migrator
+  }
+
+  /// A note's state as its tables check it: one comparison per state. SQLite checks
+  /// `state IN (…four states…)` by building a temporary B-tree of the four for every row
+  /// written, which made writing a note twice as slow (the 98,000 notes of a
+  /// million-operation import: about 0.2 s).
+  static let noteStateCheck =
+    "CHECK (state = 'live' OR state = 'deleted' OR state = 'conflict' OR state = 'deleted-concurrently')"
+  static let noteStateCheckByList = "CHECK (state IN ('live', 'deleted', 'conflict', 'deleted-concurrently'))"
+
+  /// Replaces the note tables' `noteStateCheckByList` by `noteStateCheck` in the schema
+  /// itself: the procedure SQLite documents for changing a CHECK constraint
+  /// ("Making Other Kinds Of Table Schema Changes"), safe here because both accept exactly
+  /// the same rows, so no row needs checking again and the files' contents do not change.
+  static func rewriteNoteStateChecks(_ db: Database) throws {
+    let version = try Int.fetchOne(db, sql: "PRAGMA schema_version")!
+    try db.execute(sql: "PRAGMA writable_schema = ON")
+    try db.execute(
+      sql: """
+        UPDATE sqlite_schema SET sql = replace(sql, ?, ?)
+        WHERE type = 'table' AND name IN ('note_folded', 'note_change')
+        """, arguments: [noteStateCheckByList, noteStateCheck])
+    try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
+    try db.execute(sql: "PRAGMA writable_schema = OFF")
   }
 
   /// Tag, status and note entries, and notes' shown bodies, in two layers
