@@ -114,6 +114,51 @@ struct SyncBench {
     }
   }
 
+  /// What the runs take from the generated workload: the signed bundle of its first
+  /// `count` operations (and how long encoding it took), the size of its tag, status and
+  /// note operations alone, and `sustained` deltas of `delta` operations that follow.
+  struct Made {
+    let bundle: [UInt8]
+    let encodeSeconds: Double
+    let annotationCount: Int
+    let annotationBytes: Int
+    let deltas: [[UInt8]]
+  }
+
+  /// Generates the workload and makes from it what `Made` holds; the workload itself is
+  /// let go on return.
+  static func make(count: Int, delta: Int, sustained: Int, seedText: String) throws -> Made {
+    let workload = Workload(total: count + delta * sustained, records: max(100, count / 50), seedText: seedText)
+    var bundle: [UInt8] = []
+    let encodeSeconds = try Measure.time { bundle = try workload.bundle(1...count) }
+    // The operations the comparison with Yjs and Loro is about: record creations carry
+    // whole titles and abstracts, a few hundred bytes each.
+    let annotations = workload.operations.prefix(count).filter {
+      if case .createRecord = $0.body { false } else { true }
+    }
+    let annotationBytes = try BundleFormat.encode(
+      sender: BundleSender(replica: workload.replica, person: "alice", publicKey: workload.identity.publicKey),
+      signer: workload.identity, clock: VectorClock(), prerequisites: VectorClock(), ranges: [],
+      operations: annotations, created: 0
+    ).count
+    let deltas = try (0..<sustained).map { index in
+      try workload.bundle((count + index * delta + 1)...(count + (index + 1) * delta))
+    }
+    return Made(
+      bundle: bundle, encodeSeconds: encodeSeconds, annotationCount: annotations.count,
+      annotationBytes: annotationBytes, deltas: deltas)
+  }
+
+  /// Gives the memory this process has freed back to the system: the C allocator keeps
+  /// freed small blocks for reuse, and would go on holding what the operations took.
+  /// (glibc's `malloc_trim`, which Swift's Glibc module does not declare, looked up by
+  /// name; `nil` is `RTLD_DEFAULT`.)
+  static func returnFreedMemory() {
+    typealias Trim = @convention(c) (Int) -> Int32
+    guard let trim = dlsym(nil, "malloc_trim") else { return }
+    _ = unsafeBitCast(trim, to: Trim.self)(0)
+  }
+
   func freshStore(_ name: String) throws -> Store {
     let path = workspace.folder + "/\(name).sqlite"
     workspace.remove(path)
@@ -124,17 +169,21 @@ struct SyncBench {
     let delta = 1_000
     let sustained = 100
     print("sync: generating \(count.grouped) + \((delta * sustained).grouped) operations…")
-    let workload = Workload(
-      total: count + delta * sustained, records: max(100, count / 50), seedText: workspace.seedText)
-    var bytes: [UInt8] = []
-    let encode = try Measure.time { bytes = try workload.bundle(1...count) }
+    // Everything later steps take from the generated operations is made first, and the
+    // operations (1.3 GB here) are let go before anything is timed: on this kind of
+    // machine (a virtual one), while another process held that much, each new process's
+    // memory came slower, and `gloss sync import` took 0.3–0.6 s longer than alone.
+    let made = try Self.make(count: count, delta: delta, sustained: sustained, seedText: workspace.seedText)
+    Self.returnFreedMemory()
+    let bytes = made.bundle
     // Imported by `gloss sync import`, as a person would: its own process, so that its
     // peak memory is its own.
     let bundleFile = workspace.folder + "/big.gloss"
     try Data(bytes).write(to: URL(fileURLWithPath: bundleFile))
     let bigPath = workspace.folder + "/sync-big.sqlite"
     // Each import alternates with the plain inserts it is compared with, so that both meet
-    // the same moments of a noisy machine; the medians are compared.
+    // the same moments of a noisy machine; the medians are compared. The inserts take the
+    // bundle's operations, decoded before they are timed and let go after.
     var importTimes: [Double] = []
     var floorTimes: [Double] = []
     var peakKilobytes = 0
@@ -148,8 +197,13 @@ struct SyncBench {
       guard imported.status == 0 else { fatalError("gloss sync import failed with status \(imported.status)") }
       importTimes.append(imported.seconds)
       peakKilobytes = max(peakKilobytes, imported.peakKilobytes)
+      var operations: [Op] = []
+      operations.reserveCapacity(count)
+      try BundleFormat.decode(bytes, file: "big.gloss").forEachOperation { op, _, _ in operations.append(op) }
       sync()
-      floorTimes.append(try plainInserts(workload.operations.prefix(count)))
+      floorTimes.append(try plainInserts(operations[...]))
+      operations = []
+      Self.returnFreedMemory()
     }
     let importSeconds = Measure.median(importTimes)
     let floor = Measure.median(floorTimes)
@@ -160,21 +214,11 @@ struct SyncBench {
     print(
       "  bundle: \(bytes.count.grouped) bytes, \((Double(bytes.count) / Double(count)).formatted(1)) bytes/operation (signed, compressed)"
     )
-    // The operations the comparison with Yjs and Loro is about: record creations carry
-    // whole titles and abstracts, a few hundred bytes each.
-    let annotations = workload.operations.prefix(count).filter {
-      if case .createRecord = $0.body { false } else { true }
-    }
-    let annotationBytes = try BundleFormat.encode(
-      sender: BundleSender(replica: workload.replica, person: "alice", publicKey: workload.identity.publicKey),
-      signer: workload.identity, clock: VectorClock(), prerequisites: VectorClock(), ranges: [],
-      operations: annotations, created: 0
-    ).count
     print(
-      "  of which the \(annotations.count.grouped) tag, status and note operations alone: "
-        + "\((Double(annotationBytes) / Double(annotations.count)).formatted(1)) bytes/operation"
+      "  of which the \(made.annotationCount.grouped) tag, status and note operations alone: "
+        + "\((Double(made.annotationBytes) / Double(made.annotationCount)).formatted(1)) bytes/operation"
     )
-    print("  encode (in memory): \(Int(Double(count) / encode).grouped) operations/s")
+    print("  encode (in memory): \(Int(Double(count) / made.encodeSeconds).grouped) operations/s")
     let rate = Double(count) / importSeconds
     print(
       "  import into a fresh store (gloss sync import): \(Int(rate).grouped) operations/s "
@@ -198,7 +242,7 @@ struct SyncBench {
     let small = try freshStore("sync-small")
     _ = try small.importBundleBytes([("small.gloss", try smallWorkload.bundle(1...10_000))], trust: true)
     let smallDelta = try smallWorkload.bundle(10_001...(10_000 + delta))
-    let bigDelta = try workload.bundle((count + 1)...(count + delta))
+    let bigDelta = made.deltas[0]
     var smallTimes: [Double] = []
     var bigTimes: [Double] = []
     for run in 0..<5 {
@@ -220,8 +264,11 @@ struct SyncBench {
     )
     print("  ratio: \(ratio.formatted(2)) (target ≤ 2)")
 
-    let smallRun = try sustainedDeltas(small, smallWorkload, from: 10_000, count: sustained, size: delta)
-    let bigRun = try sustainedDeltas(big, workload, from: count, count: sustained, size: delta)
+    let smallDeltas = try (0..<sustained).map { index in
+      try smallWorkload.bundle((10_000 + index * delta + 1)...(10_000 + (index + 1) * delta))
+    }
+    let smallRun = try sustainedDeltas(small, smallDeltas, name: "small")
+    let bigRun = try sustainedDeltas(big, made.deltas, name: "big")
     for (size, run) in [(10_000, smallRun), (count, bigRun)] {
       print(
         "  \(sustained) deltas of \(delta.grouped) in a row into \(size.grouped): mean \((run.mean * 1000).formatted(1)) ms, "
@@ -230,17 +277,16 @@ struct SyncBench {
     print("  ratio of the means: \((bigRun.mean / smallRun.mean).formatted(2))")
   }
 
-  /// Imports `count` deltas of `size` operations in turn into a copy of `store`, starting
-  /// after operation `from`: the mean and slowest time, and how many folded the recent layer.
-  func sustainedDeltas(_ store: Store, _ workload: Workload, from: Int, count: Int, size: Int) throws -> (
+  /// Imports `deltas` in turn into a copy of `store`: the mean and slowest time, and how
+  /// many folded the recent layer.
+  func sustainedDeltas(_ store: Store, _ deltas: [[UInt8]], name: String) throws -> (
     mean: Double, slowest: Double, folds: Int
   ) {
-    let target = try copy(store, "sustained-\(from)")
+    let target = try copy(store, "sustained-\(name)")
     sync()
     var times: [Double] = []
     var folds = 0
-    for index in 0..<count {
-      let bundle = try workload.bundle((from + index * size + 1)...(from + (index + 1) * size))
+    for bundle in deltas {
       let before = try target.read { try $0.recentEntryCount() }
       times.append(try Measure.time { _ = try target.importBundleBytes([("d.gloss", bundle)], trust: true) })
       if try target.read({ try $0.recentEntryCount() }) < before { folds += 1 }
