@@ -145,11 +145,10 @@ struct OperationApplier {
     }
     chainHeads[operation.dot.replica] = chain
     let replica = try replicaNum(operation.dot.replica, person: operation.person)
-    try logInsert.execute(
+    let seq = try logInsert.insert(
       .int(replica), .int(Int64(operation.dot.counter)), .int(Int64(operation.timestamp.packed)),
       .text(operation.person), .text(operation.kind), .text(operation.target), .text(payload),
       .text(LogDots.text(operation.supersedes)), .text(LogDots.text(operation.requires)), .blob(chain))
-    let seq = db.lastInsertedRowID
     sessionRows.record(operation.dot, seq: seq)
     clock.record(operation.dot)
     try apply(operation, seq: seq, now: now)
@@ -238,16 +237,15 @@ struct OperationApplier {
         try noteChanged(note, indexed: nil)
         break
       }
-      try DirectStatement(
+      let note = try DirectStatement(
         db,
         sql: """
           INSERT INTO note_folded (id, record, home, origin, author, anchor, body, state)
           VALUES (?, ?, ?, ?, ?, ?, ?, 'live')
           """
-      ).execute(
+      ).insert(
         .text(operation.target), .int(record.group), .int(record.num), .int(seq), .text(operation.person),
         anchor.map { .text($0.json.canonical) } ?? .null, .text(text))
-      let note = db.lastInsertedRowID
       try NoteRegisters(db: db, layer: entryLayer).addEntry(note: note, op: seq, content: .text(text))
       try noteChanged(note, indexed: nil)
     case .editNote(let text):
@@ -370,21 +368,20 @@ struct OperationApplier {
         publication.pinnedCitekey.isEmpty
         ? try Citekeys(db: db).keyForNewRecord(wanting: derivedKey, created: operation.timestamp) : nil
       let joined = prepared?.columns ?? RecordColumns.Joined(publication)
-      try DirectStatement(
+      let num = try DirectStatement(
         db,
         sql: """
           INSERT INTO record (id, citekey, citekey_base, citekey_wanted, title, authors, et_al, journal, year, date, volume, issue,
             pages, pubmed, free_full_text, abstract, topics, sources, library, origin)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """
-      ).execute(
+      ).insert(
         .text(id), .text(shown ?? derivedKey), .text(derivedKey), .text(shown == nil ? "" : derivedKey),
         .text(publication.title), .text(joined.authors), .int(publication.etAl ? 1 : 0), .text(publication.journal),
         publication.year.map { .int(Int64($0)) } ?? .null, .text(publication.date), .text(publication.volume),
         .text(publication.issue), .text(publication.pages), .int(publication.pubmed ? 1 : 0),
         .int(publication.freeFullText ? 1 : 0), .text(joined.abstract), .text(joined.topics), .text(joined.sources),
         .text(joined.library), .int(seq))
-      let num = db.lastInsertedRowID
       fullText.recordCreated(num)
       return (RecordRef(num: num, id: id, origin: seq), true, shown != nil)
     }
