@@ -120,9 +120,24 @@ public enum Citekey {
 
   public static func make(firstAuthor: String?, year: Int?, title: String) -> String {
     let surname = firstAuthor.map { asciiLettersAndDigits(RecordID.normalise(RecordID.surname(of: $0))) } ?? ""
-    let word = RecordID.normalise(title).split(separator: " ").lazy.map(asciiLettersAndDigits)
-      .first { !$0.isEmpty && !skippedWords.contains($0) }
-    return (surname.isEmpty ? "anon" : surname) + (year.map(String.init) ?? "") + (word ?? "")
+    return (surname.isEmpty ? "anon" : surname) + (year.map(String.init) ?? "")
+      + (firstWord(of: RecordID.normalise(title)) ?? "")
+  }
+
+  /// The first word of normalised text, kept to a-z and 0-9, that is neither empty nor a
+  /// skipped word. Text of ASCII alone (nearly every title) is split at its space bytes,
+  /// which is where splitting it into Characters splits it: finding the grapheme clusters
+  /// of each title was most of deriving a key (a tenth of creating a record).
+  static func firstWord(of normalised: String) -> String? {
+    guard normalised.utf8.allSatisfy({ $0 < 0x80 }) else {
+      return normalised.split(separator: " ").lazy.map(asciiLettersAndDigits)
+        .first { !$0.isEmpty && !skippedWords.contains($0) }
+    }
+    for bytes in normalised.utf8.split(separator: UInt8(ascii: " ")) {
+      let word = String(decoding: bytes.filter { (97...122).contains($0) || (48...57).contains($0) }, as: UTF8.self)
+      if !word.isEmpty && !skippedWords.contains(word) { return word }
+    }
+    return nil
   }
 
   /// Keeps a-z and 0-9 of text that is already normalised (so already lower case).

@@ -1,6 +1,7 @@
-import GlossCore
 import PropertyBased
 import Testing
+
+@testable import GlossCore
 
 @Suite struct IdentityAndJSONTests {
   @Test func normalisationFoldsCaseDiacriticsAndPunctuation() {
@@ -26,6 +27,21 @@ import Testing
       Citekey.make(firstAuthor: "Ramírez-Peña JL", year: 2018, title: "The alisertib trial")
         == "ramirezpena2018alisertib")
     #expect(Citekey.make(firstAuthor: nil, year: 2016, title: "Sorafenib (NEXAVAR)") == "anon2016sorafenib")
+  }
+
+  /// A key's word is taken from ASCII text by splitting its bytes: that must be the word
+  /// splitting its Characters gives, whatever the text (`Citekey.firstWord(of:)`).
+  @Test func aTitlesFirstWordIsTheSameSplitByBytesOrByCharacters() async {
+    let pieces = [
+      "the", "of", "A", "an", "Sorafenib", "HCC-2", "(NEXAVAR)", "  ", " ", "\r\n", "\t", "1990s", ".", "é", "x",
+    ]
+    await propertyCheck(count: 500, input: Gen.int(in: 0...(pieces.count - 1)).array(of: 0...12)) { picks in
+      let normalised = RecordID.normalise(picks.map { pieces[$0] }.joined(separator: picks.count % 2 == 0 ? " " : ""))
+      let byCharacters = normalised.split(separator: " ").lazy
+        .map { String(decoding: $0.utf8.filter { (97...122).contains($0) || (48...57).contains($0) }, as: UTF8.self) }
+        .first { !$0.isEmpty && !Citekey.skippedWords.contains($0) }
+      #expect(Citekey.firstWord(of: normalised) == byCharacters, "\(normalised)")
+    }
   }
 
   @Test func canonicalJSONRoundTripsAndSortsKeys() throws {
