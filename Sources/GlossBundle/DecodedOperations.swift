@@ -5,7 +5,13 @@ import GlossCore
 /// thread (`ChunkPipe`) while this one writes each canonical text and hashes the chain:
 /// the two halves of verifying, which before took turns on one core.
 struct DecodedOperations {
-  typealias Decoded = (op: Op, payload: String, offset: Int)
+  /// A struct, not a tuple: the runtime copies a tuple of these fields by reading their
+  /// layout (as `DecodedOperation` says).
+  struct Decoded: Sendable {
+    let op: Op
+    let payload: String
+    let offset: Int
+  }
   private static let chunkSize = 1_024
 
   private var decoder: OperationDecoder?
@@ -28,7 +34,7 @@ struct DecodedOperations {
         let offset = decoder.offset
         // Past the last range, nil once the body is checked to end there.
         guard let (op, payload) = try decoder.next() else { break }
-        chunk.append((op, payload, offset))
+        chunk.append(Decoded(op: op, payload: payload, offset: offset))
         if chunk.count == Self.chunkSize {
           guard hand(chunk) else { return }
           chunk.removeAll(keepingCapacity: true)
@@ -42,7 +48,7 @@ struct DecodedOperations {
   mutating func next() throws(ByteReader.Malformed) -> Decoded? {
     if decoder != nil {
       let offset = decoder!.offset
-      return try decoder!.next().map { ($0.op, $0.payload, offset) }
+      return try decoder!.next().map { Decoded(op: $0.op, payload: $0.payload, offset: offset) }
     }
     if index == chunk.count {
       guard let next = try pipe!.next() else { return nil }

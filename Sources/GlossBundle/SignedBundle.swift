@@ -50,8 +50,8 @@ public struct SignedBundle: Sendable {
     defer { operations.stop() }
     var chains = ChainCheck(ranges)
     do throws(ByteReader.Malformed) {
-      while let (op, payload, offset) = try operations.next() {
-        _ = try chains.link(op, payload: payload, offset: offset)
+      while let decoded = try operations.next() {
+        _ = try chains.link(decoded.op, payload: decoded.payload, offset: decoded.offset)
       }
     } catch {
       throw malformed(error)
