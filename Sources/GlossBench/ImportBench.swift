@@ -54,8 +54,8 @@ struct ImportBench {
     print("  sqlite3 shell, same rows + FTS5:     \(Int(sqliteRate).grouped) records/s (median)")
     let csvRate = Double(count) / Measure.median(csvTimes)
     print("  sqlite3 shell, .import CSV + one FTS5 INSERT … SELECT: \(Int(csvRate).grouped) records/s (median)")
-    print("  ratio gloss/sqlite3 INSERTs: \((glossRate / sqliteRate).formatted(2)) (target ≥ 0.50)")
-    print("  ratio gloss/sqlite3 .import: \((glossRate / csvRate).formatted(2)) (target ≥ 0.50)")
+    print("  ratio gloss/sqlite3 INSERTs: \((glossRate / sqliteRate).formatted(3)) (target ≥ 0.500)")
+    print("  ratio gloss/sqlite3 .import: \((glossRate / csvRate).formatted(3)) (target ≥ 0.500)")
     print("  gloss peak memory: \(peak / 1024) MiB for a \(fileSize(listing) / 1_048_576) MiB listing")
   }
 

@@ -226,7 +226,7 @@ struct SyncBench {
         + "peak \(peakKilobytes / 1024) MiB; targets 100,000/s, 200 MiB)")
     print(
       "  plain SQLite INSERTs of the same rows into one table: \(Int(Double(count) / floor).grouped) rows/s "
-        + "(median of \(Self.importRuns)); ratio \((rate / (Double(count) / floor)).formatted(2)) (target ≥ 0.3)")
+        + "(median of \(Self.importRuns)); ratio \((rate / (Double(count) / floor)).formatted(3)) (target ≥ 0.300)")
     print(
       "  SQLite writing the import's final state (log, every table, both full-text indexes) into a fresh store: "
         + "\(finalState.formatted(1)) s; the import takes \((importSeconds / finalState).formatted(1))× that")
