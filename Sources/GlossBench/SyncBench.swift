@@ -97,6 +97,11 @@ struct SyncBench {
       }
     }
 
+    /// `count` signed bundles of `size` operations each, in order, after operation `start`.
+    func deltas(after start: Int, count: Int, size: Int) throws -> [[UInt8]] {
+      try (0..<count).map { index in try bundle((start + index * size + 1)...(start + (index + 1) * size)) }
+    }
+
     /// A signed bundle of operations `range` (1-based counters).
     func bundle(_ range: ClosedRange<Int>) throws -> [UInt8] {
       let previous = range.lowerBound == 1 ? ChainHash.zero : chains[range.lowerBound - 2]
@@ -141,9 +146,7 @@ struct SyncBench {
       signer: workload.identity, clock: VectorClock(), prerequisites: VectorClock(), ranges: [],
       operations: annotations, created: 0
     ).count
-    let deltas = try (0..<sustained).map { index in
-      try workload.bundle((count + index * delta + 1)...(count + (index + 1) * delta))
-    }
+    let deltas = try workload.deltas(after: count, count: sustained, size: delta)
     return Made(
       bundle: bundle, encodeSeconds: encodeSeconds, annotationCount: annotations.count,
       annotationBytes: annotationBytes, deltas: deltas)
@@ -241,7 +244,8 @@ struct SyncBench {
     let smallWorkload = Workload(total: 10_000 + delta * sustained, records: 200, seedText: workspace.seedText)
     let small = try freshStore("sync-small")
     _ = try small.importBundleBytes([("small.gloss", try smallWorkload.bundle(1...10_000))], trust: true)
-    let smallDelta = try smallWorkload.bundle(10_001...(10_000 + delta))
+    let smallDeltas = try smallWorkload.deltas(after: 10_000, count: sustained, size: delta)
+    let smallDelta = smallDeltas[0]
     let bigDelta = made.deltas[0]
     var smallTimes: [Double] = []
     var bigTimes: [Double] = []
@@ -264,9 +268,6 @@ struct SyncBench {
     )
     print("  ratio: \(ratio.formatted(2)) (target ≤ 2)")
 
-    let smallDeltas = try (0..<sustained).map { index in
-      try smallWorkload.bundle((10_000 + index * delta + 1)...(10_000 + (index + 1) * delta))
-    }
     let smallRun = try sustainedDeltas(small, smallDeltas, name: "small")
     let bigRun = try sustainedDeltas(big, made.deltas, name: "big")
     for (size, run) in [(10_000, smallRun), (count, bigRun)] {
