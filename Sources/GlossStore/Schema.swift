@@ -137,7 +137,7 @@ public enum Schema {
           """)
     }
     migrator.registerMigration("v17-note-state-checks-by-comparison") { db in
-      try rewriteNoteStateChecks(db)
+      try replaceNoteStateCheck(noteStateCheckByList, with: noteStateCheck, db)
     }
     return migrator
   }
@@ -150,18 +150,19 @@ public enum Schema {
     "CHECK (state = 'live' OR state = 'deleted' OR state = 'conflict' OR state = 'deleted-concurrently')"
   static let noteStateCheckByList = "CHECK (state IN ('live', 'deleted', 'conflict', 'deleted-concurrently'))"
 
-  /// Replaces the note tables' `noteStateCheckByList` by `noteStateCheck` in the schema
-  /// itself: the procedure SQLite documents for changing a CHECK constraint
-  /// ("Making Other Kinds Of Table Schema Changes"), safe here because both accept exactly
-  /// the same rows, so no row needs checking again and the files' contents do not change.
-  static func rewriteNoteStateChecks(_ db: Database) throws {
+  /// Replaces the note tables' state check `old` by `new` in the schema itself: the
+  /// procedure SQLite documents for changing a CHECK constraint ("Making Other Kinds Of
+  /// Table Schema Changes"), safe for `noteStateCheckByList` and `noteStateCheck` because
+  /// both accept exactly the same rows, so no row needs checking again and the files'
+  /// contents do not change.
+  static func replaceNoteStateCheck(_ old: String, with new: String, _ db: Database) throws {
     let version = try Int.fetchOne(db, sql: "PRAGMA schema_version")!
     try db.execute(sql: "PRAGMA writable_schema = ON")
     try db.execute(
       sql: """
         UPDATE sqlite_schema SET sql = replace(sql, ?, ?)
         WHERE type = 'table' AND name IN ('note_folded', 'note_change')
-        """, arguments: [noteStateCheckByList, noteStateCheck])
+        """, arguments: [old, new])
     try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
     try db.execute(sql: "PRAGMA writable_schema = OFF")
   }

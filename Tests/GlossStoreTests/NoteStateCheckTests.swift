@@ -33,13 +33,7 @@ import Testing
     // What an earlier version left: the check by list, and no record of this migration.
     let queue = try DatabaseQueue(path: path)
     try queue.write { db in
-      let version = try Int.fetchOne(db, sql: "PRAGMA schema_version")!
-      try db.execute(sql: "PRAGMA writable_schema = ON")
-      try db.execute(
-        sql: "UPDATE sqlite_schema SET sql = replace(sql, ?, ?) WHERE name IN ('note_folded', 'note_change')",
-        arguments: [Schema.noteStateCheck, Schema.noteStateCheckByList])
-      try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
-      try db.execute(sql: "PRAGMA writable_schema = OFF")
+      try Schema.replaceNoteStateCheck(Schema.noteStateCheck, with: Schema.noteStateCheckByList, db)
       try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v17-note-state-checks-by-comparison'")
       #expect(try tableSQL(db).allSatisfy { $0.contains(Schema.noteStateCheckByList) })
     }
