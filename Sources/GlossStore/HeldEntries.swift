@@ -31,7 +31,7 @@ struct HeldEntries {
   /// The page cache while the dropped indexes are built again. SQLite sorts an index's
   /// keys in runs the size of the page cache, but at least 250 pages (4 MiB here), and
   /// merges them: 4 MiB runs sort within the processor's caches, and the six indexes of a
-  /// million-operation import took 0.58–0.62 s instead of 0.71–0.80 with the 16 MiB cache
+  /// million-operation import took 0.58–0.62 s instead of 0.71–0.85 with the 16 MiB cache
   /// of a folded import (whose keys fit one run). The runs go to SQLite's temporary
   /// files, which it unlinks as it opens them.
   static let indexBuildCacheKilobytes = 4_096
