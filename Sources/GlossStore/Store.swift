@@ -84,12 +84,20 @@ public final class Store: Sendable {
     do {
       // Every store gloss writes is in WAL mode; a database in the legacy journal mode is
       // surveyed read-only first, because opening it in WAL mode would rewrite its header.
+      // A store is in that mode itself while a large import writes it
+      // (`throughRollbackJournal`): the survey waits for it as a writer would.
       if path != ":memory:", Self.hasLegacyJournal(path) {
         var readOnly = Configuration()
         readOnly.readonly = true
-        if case .foreign = try DatabaseQueue(path: path, configuration: readOnly).read(Self.survey) {
-          throw StoreError.foreign(path)
+        readOnly.busyMode = .callback { tries in busyWait.shouldRetry(tries) }
+        let survey: Survey
+        do {
+          survey = try DatabaseQueue(path: path, configuration: readOnly).read(Self.survey)
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_READONLY_ROLLBACK {
+          try Self.recoverInterruptedWrite(path)
+          survey = try DatabaseQueue(path: path, configuration: readOnly).read(Self.survey)
         }
+        if case .foreign = survey { throw StoreError.foreign(path) }
       }
       queue =
         try path == ":memory:"

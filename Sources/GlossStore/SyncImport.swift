@@ -69,15 +69,26 @@ extension Store {
     try applySigned(bundles.map { ($0.name, $0.bundle.signed) }, trust: trust, progress: progress)
   }
 
-  private func applySigned(
-    _ bundles: [(name: String, bundle: SignedBundle)], trust: Bool, progress: (Int, Double) -> Void
+  /// `rollbackJournalOperations`: from how many operations on the import writes through a
+  /// rollback journal (`throughRollbackJournal`); tests lower it.
+  func applySigned(
+    _ bundles: [(name: String, bundle: SignedBundle)], trust: Bool,
+    rollbackJournalOperations: Int = Store.rollbackJournalOperations, progress: (Int, Double) -> Void
   ) throws -> [BundleImport] {
     let total = max(1, bundles.reduce(0) { $0 + $1.bundle.operationCount })
     // The bundle cache holds until the transaction has ended: what the applier leaves for
     // its end (statuses, full-text entries) reads through it too, and through the four
     // times larger one it took a million-operation import 110 MB higher, past its bound.
     defer { try? queue.inDatabase { db in try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKilobytes)") } }
-    return try write { session in
+    return try throughRollbackJournal(if: total >= rollbackJournalOperations) {
+      try writeSigned(bundles, trust: trust, total: total, progress: progress)
+    }
+  }
+
+  private func writeSigned(
+    _ bundles: [(name: String, bundle: SignedBundle)], trust: Bool, total: Int, progress: (Int, Double) -> Void
+  ) throws -> [BundleImport] {
+    try write { session in
       try session.db.exec(sql: "PRAGMA cache_size = -\(Self.bundleCacheKilobytes)")
       try session.expect(operations: total)
       if session.applier.entryLayer == .folded {
