@@ -42,21 +42,22 @@ extension Store {
         try db.execute(sql: "PRAGMA mmap_size = \(Self.mappedBytes)")
       }
     }
+    try queue.inDatabase { db in
+      try db.execute(sql: "PRAGMA synchronous = FULL")
+      try db.execute(sql: "PRAGMA mmap_size = 0")
+    }
     return try body()
   }
 
-  /// Switches the connection to the rollback journal; false when another connection has
-  /// the store open, which SQLite reports as busy without waiting.
+  /// Switches the store to the rollback journal; false when another connection has it
+  /// open, which SQLite reports as busy without waiting.
   private func leaveWAL() throws -> Bool {
     try queue.inDatabase { db in
       do {
-        guard try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") == "delete" else { return false }
+        return try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") == "delete"
       } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
         return false
       }
-      try db.execute(sql: "PRAGMA synchronous = FULL")
-      try db.execute(sql: "PRAGMA mmap_size = 0")
-      return true
     }
   }
 
