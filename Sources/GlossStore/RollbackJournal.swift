@@ -33,6 +33,9 @@ extension Store {
   /// - A crash leaves a hot journal. SQLite undoes the whole write with it when the store
   ///   is next opened (`recoverInterruptedWrite`), as WAL mode would have dropped the
   ///   uncommitted log.
+  /// - Going back to WAL mode needs a moment with no reader on the file. Should a waiting
+  ///   gloss hold it for longer than `BusyWait` allows, the store stays in the
+  ///   rollback-journal mode until the next gloss opens it, which puts it back in WAL mode.
   func throughRollbackJournal<T>(if large: Bool, _ body: () throws -> T) throws -> T {
     guard large, path != ":memory:", try leaveWAL() else { return try body() }
     defer {
