@@ -3,7 +3,8 @@ import GlossCore
 import GlossImport
 import GlossStore
 
-/// Imports files of any format into a store in one transaction: all of them or none.
+/// Imports files of any format into a store in one transaction: all of them or none; from
+/// 16 MiB of files on, through SQLite's rollback journal (`Store.write(large:)`).
 /// Library files (BibTeX, RIS, MEDLINE, PubMed XML, CSL-JSON) are read and checked before
 /// the transaction, so that a file that is not what it claims never takes the write lock.
 /// Every file's entries are read and converted on another thread while the store writes
@@ -31,7 +32,7 @@ public enum FileImport {
     // The first library's conversion starts now, while the write lock is being taken.
     var started = libraries.keys.min().map { [$0: EntryPrefetch(libraries[$0]!.batches)] } ?? [:]
     defer { for prefetch in started.values { prefetch.stop() } }
-    return try store.write { session in
+    return try store.write(large: totalBytes >= Store.rollbackJournalInputBytes) { session in
       var results: [ImportSummary] = []
       var bytesBefore = 0
       var done = 0

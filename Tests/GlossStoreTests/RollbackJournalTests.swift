@@ -104,6 +104,22 @@ import Testing
     #expect(try Self.journalMode(of: crashed) == [2, 2])
   }
 
+  @Test func aLargeWriteOfRecordsGoesThroughTheRollbackJournal() throws {
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let store = try Store(path: path("store.sqlite"), person: "bob")
+    for large in [true, false] {
+      var during: [UInt8] = []
+      try store.write(large: large) { session in
+        var importer = RecordImporter(session: session)
+        try importer.add(Publication(authors: ["Author"], title: "Paper \(large)", year: 2020))
+        during = try Self.journalMode(of: store.path)
+      }
+      #expect(during == (large ? [1, 1] : [2, 2]))
+      #expect(try Self.journalMode(of: store.path) == [2, 2])
+    }
+    #expect(try store.read { try $0.db.rows(sql: "SELECT title FROM record ORDER BY title") }.count == 2)
+  }
+
   @Test func aStoreOpenedWhileTheRollbackJournalIsOnWaitsForTheWriteToEnd() throws {
     defer { try? FileManager.default.removeItem(at: folder) }
     let (bundle, expected) = try Self.teammateBundle()
