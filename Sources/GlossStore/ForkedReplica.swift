@@ -150,7 +150,9 @@ extension Store {
       if case .createNote = operation.body {
         target = NoteID.make(for: dot)
         notes[operation.target] = target
-        try db.execute(sql: "UPDATE note_folded SET id = ? WHERE id = ?", arguments: [target, operation.target])
+        for table in ["note_folded", "note_recent"] {
+          try db.execute(sql: "UPDATE \(table) SET id = ? WHERE id = ?", arguments: [target, operation.target])
+        }
       }
       if case .addTag = operation.body {
         try db.execute(

@@ -237,11 +237,14 @@ struct OperationApplier {
         try noteChanged(note, indexed: nil)
         break
       }
+      // Numbered after every note of either layer.
       let note = try DirectStatement(
         db,
         sql: """
-          INSERT INTO note_folded (id, record, home, origin, author, anchor, body, state)
-          VALUES (?, ?, ?, ?, ?, ?, ?, 'live')
+          INSERT INTO note_recent (num, id, record, home, origin, author, anchor, body, state)
+          VALUES (
+            max(coalesce((SELECT max(num) FROM note_recent), 0), coalesce((SELECT max(num) FROM note_folded), 0)) + 1,
+            ?, ?, ?, ?, ?, ?, ?, 'live')
           """
       ).insert(
         .text(operation.target), .int(record.group), .int(record.num), .int(seq), .text(operation.person),

@@ -23,8 +23,9 @@ import GRDB
 ///   fold, the lowest clock that superseded it since; `status_entry` shows the lower of it
 ///   and the folded `superseded_at`. A recent entry's `superseded_at` is lowered in place.
 /// - `note_change` holds the shown body and state of each note whose register changed
-///   since the last fold; `note` shows them instead of the folded ones. New notes are
-///   appended to `note_folded`, in log order already. `status_change` likewise holds each
+///   since the last fold; `note` shows them instead of the folded ones. New notes are in
+///   `note_recent` (`Schema.recentNotes`), numbered after every note of either layer, and
+///   the fold appends them to `note_folded` in that order. `status_change` likewise holds each
 ///   person's status on each record written since the last fold; a regrouping deletes a
 ///   group's statuses from both before writing them again.
 /// - A regrouping (`RecordGroups.move`) moves entries in both layers; removals and
@@ -72,6 +73,7 @@ struct RecentEntries {
           + (SELECT count(*) FROM status_entry_recent) + (SELECT count(*) FROM status_supersession)
           + (SELECT count(*) FROM note_entry_recent) + (SELECT count(*) FROM note_entry_removal)
           + (SELECT count(*) FROM note_change) + (SELECT count(*) FROM status_change)
+          + (SELECT count(*) FROM note_recent)
         """) ?? 0
   }
 
@@ -130,7 +132,13 @@ struct RecentEntries {
         SELECT record, person, status FROM status_change WHERE true ORDER BY record, person
         ON CONFLICT(record, person) DO UPDATE SET status = excluded.status
         """)
-    // The shown bodies are unchanged, so the notes' full-text entries stay as they are.
+    // The new notes keep their numbers and the shown bodies are unchanged, so the notes'
+    // full-text entries stay as they are.
+    try db.exec(
+      sql: """
+        INSERT INTO note_folded (num, id, record, origin, author, anchor, body, state, home)
+        SELECT num, id, record, origin, author, anchor, body, state, home FROM note_recent ORDER BY num
+        """)
     try db.exec(
       sql: "UPDATE note_folded SET body = c.body, state = c.state FROM note_change c WHERE c.num = note_folded.num")
     try db.execute(
@@ -142,6 +150,7 @@ struct RecentEntries {
         DELETE FROM note_entry_recent;
         DELETE FROM note_entry_removal;
         DELETE FROM note_change;
+        DELETE FROM note_recent;
         DELETE FROM status_change;
         """)
     try storeFolded(count: try foldedCount() - removed + added)

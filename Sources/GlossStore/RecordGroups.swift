@@ -156,8 +156,10 @@ struct RecordGroups {
           WHERE record = ?2 AND (SELECT target FROM operation WHERE seq = \(table).op) = ?3
           """, arguments: [survivor, old, id.text])
     }
-    try db.exec(
-      sql: "UPDATE note_folded SET record = ? WHERE record = ? AND home = ?", arguments: [survivor, old, record])
+    for table in ["note_folded", "note_recent"] {
+      try db.exec(
+        sql: "UPDATE \(table) SET record = ? WHERE record = ? AND home = ?", arguments: [survivor, old, record])
+    }
   }
 
   /// Each person's status on a group whose status entries changed, from those entries.

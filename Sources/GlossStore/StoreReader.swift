@@ -161,8 +161,8 @@ public struct StoreReader {
     var nums = try Int64.fetchAll(
       db,
       sql: """
-        SELECT note.record FROM note_fts JOIN note ON note.num = note_fts.rowid
-        WHERE note_fts MATCH ? AND note.state <> 'deleted' GROUP BY note.record ORDER BY min(note_fts.rank) LIMIT ?
+        SELECT \(NoteHits.record) AS hit_record FROM \(NoteHits.source)
+        WHERE note_fts MATCH ? AND \(NoteHits.isShown) GROUP BY hit_record ORDER BY min(note_fts.rank) LIMIT ?
         """, arguments: [match, limit + 1])
     var seen = Set(nums)
     // A merged record's words find the record its group shows.

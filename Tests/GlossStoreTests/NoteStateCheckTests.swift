@@ -29,6 +29,8 @@ import Testing
         try importer.add(paper)
         _ = try session.addNote(try session.reader.resolveRecord(paper.id.text), text: "kept", quote: nil)
       }
+      // A new note is in the recent layer until a fold moves it into `note_folded`.
+      try store.queue.write { db in try RecentEntries(db: db).fold() }
     }
     // What an earlier version left: the check by list, and no record of this migration.
     let queue = try DatabaseQueue(path: path)

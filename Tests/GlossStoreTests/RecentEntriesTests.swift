@@ -237,4 +237,56 @@ import Testing
     try bob.pull(from: alice)
     #expect(try bob.dump() == dump)
   }
+
+  /// A note created after the fold lives in `note_recent` (`Schema.recentNotes`), numbered
+  /// after every folded note: it is found, edited, searched and moved by a regrouping as a
+  /// folded one is, and the fold moves it without changing what anyone sees.
+  @Test func newNotesStayInTheRecentLayerUntilTheFold() throws {
+    let (alice, first, second) = try aliceWithTwoRecords()
+    var ids: [String] = []
+    try alice.store.write { session in ids.append(try session.addNote(first, text: "folded dose", quote: nil)) }
+    try alice.foldRecentEntries()
+    try alice.store.write { session in
+      ids.append(try session.addNote(second, text: "recent zorblax", quote: nil))
+      ids.append(try session.addNote(second, text: "another wibblewort", quote: nil))
+    }
+    try alice.store.write { session in
+      try session.editNote(try session.reader.resolveNote(ids[2]), text: "edited quuxifer")
+    }
+    #expect(try count(alice, "note_recent") == 2)
+    #expect(try count(alice, "note_folded") == 1)
+    let nums = try alice.store.queue.read { db in
+      try Int64.fetchAll(db, sql: "SELECT num FROM note_folded UNION ALL SELECT num FROM note_recent ORDER BY num")
+    }
+    #expect(nums == [1, 2, 3], "numbered after every note of either layer")
+    func found(_ words: String) throws -> [Int] {
+      try alice.store.read { reader in
+        try [false, true].map { ranked in
+          try reader.records(try QueryCompiler(person: "alice").compile(words, ranked: ranked), limit: nil).records
+            .count
+        }
+      }
+    }
+    #expect(try found("zorblax") == [1, 1])
+    #expect(try found("quuxifer") == [1, 1])
+    #expect(try found("wibblewort") == [0, 0], "the edited body replaced the old words")
+    try alice.store.write { session in _ = try session.merge(keep: first, other: second) }
+    #expect(
+      try alice.store.read { try $0.notes(record: first) }.map(\.body).sorted() == [
+        "edited quuxifer", "folded dose", "recent zorblax",
+      ])
+    try alice.checkFullTextIndexes()
+    let dump = try alice.dump()
+    let observer = try Replica(person: "observer", clock: clock)
+    try observer.receiveIntoFolded(try alice.allOperations())
+    #expect(try observer.dump() == dump)
+    try alice.foldRecentEntries()
+    #expect(try count(alice, "note_recent") == 0)
+    #expect(try count(alice, "note_folded") == 3)
+    #expect(try alice.dump() == dump)
+    #expect(try found("zorblax") == [1, 1])
+    #expect(try found("quuxifer") == [1, 1])
+    #expect(try found("wibblewort") == [0, 0])
+    try alice.checkFullTextIndexes()
+  }
 }

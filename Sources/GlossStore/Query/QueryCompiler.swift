@@ -38,8 +38,8 @@ public struct QueryCompiler {
       let match = try ftsString(terms, column: 1, query: query)
       arguments += [match, match]
       return """
-        record.num IN (\(Self.groupsMatching) UNION SELECT note.record FROM note_fts \
-        JOIN note ON note.num = note_fts.rowid WHERE note_fts MATCH ? AND note.state <> 'deleted')
+        record.num IN (\(Self.groupsMatching) UNION SELECT \(NoteHits.record) FROM \(NoteHits.source) \
+        WHERE note_fts MATCH ? AND \(NoteHits.isShown))
         """
     case .not(let inner): return "NOT (\(try sql(inner, &arguments, &references, negated: !negated, query: query)))"
     case .and(let parts):
