@@ -4,7 +4,7 @@
 /// on it into both, but it cannot join `note_fts` to it: it built the whole view first,
 /// every note of the store, for every search. Joined to each layer's table by row
 /// number instead, a hit costs three lookups: a word in 88,000 of a million-operation
-/// store's 98,000 notes ranked them in 116–125 ms, against 98–102 ms through the view
+/// store's 98,000 notes ranked them in 116–125 ms, against 98–121 ms through the view
 /// when it was a single table.
 enum NoteHits {
   /// `note_fts` joined to each hit's note and its changed state, if any.
