@@ -134,7 +134,7 @@ public enum Citekey {
         .first { !$0.isEmpty && !skippedWords.contains($0) }
     }
     for bytes in normalised.utf8.split(separator: UInt8(ascii: " ")) {
-      let word = String(decoding: bytes.filter { (97...122).contains($0) || (48...57).contains($0) }, as: UTF8.self)
+      let word = asciiLettersAndDigits(Substring(bytes))
       if !word.isEmpty && !skippedWords.contains(word) { return word }
     }
     return nil

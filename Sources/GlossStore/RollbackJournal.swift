@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 
 extension Store {
   /// Bundle imports of at least this many operations write through a rollback journal
@@ -82,23 +81,13 @@ extension Store {
   /// (`SQLITE_READONLY_ROLLBACK`). A read-write connection's first read plays it back,
   /// restoring the file to its last committed state. This is the recovery any SQLite
   /// program performs on opening such a file, another program's database included; it
-  /// changes nothing that was committed.
-  static func recoverInterruptedWrite(_ path: String) throws {
-    var connection: OpaquePointer?
-    defer { sqlite3_close(connection) }
-    var result = sqlite3_open_v2(path, &connection, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil)
-    if result == SQLITE_OK {
-      let busyWait = Unmanaged.passRetained(BusyWait())
-      defer { busyWait.release() }
-      sqlite3_busy_handler(
-        connection,
-        { context, tries in
-          Unmanaged<BusyWait>.fromOpaque(context!).takeUnretainedValue().shouldRetry(Int(tries)) ? 1 : 0
-        }, busyWait.toOpaque())
-      result = sqlite3_exec(connection, "SELECT count(*) FROM sqlite_master", nil, nil, nil)
-    }
-    guard result == SQLITE_OK else {
-      throw DatabaseError(resultCode: ResultCode(rawValue: result), message: "recovering an interrupted write")
+  /// changes nothing that was committed. The connection sets no journal mode, so the
+  /// file's header stays as it is for the survey that follows.
+  static func recoverInterruptedWrite(_ path: String, busyMode: Database.BusyMode) throws {
+    var configuration = Configuration()
+    configuration.busyMode = busyMode
+    _ = try DatabaseQueue(path: path, configuration: configuration).read { db in
+      try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
     }
   }
 }

@@ -89,15 +89,16 @@ public final class Store: Sendable {
       if path != ":memory:", Self.hasLegacyJournal(path) {
         var readOnly = Configuration()
         readOnly.readonly = true
-        readOnly.busyMode = .callback { tries in busyWait.shouldRetry(tries) }
-        let survey: Survey
+        readOnly.busyMode = configuration.busyMode
+        let survey = { try DatabaseQueue(path: path, configuration: readOnly).read(Self.survey) }
+        let found: Survey
         do {
-          survey = try DatabaseQueue(path: path, configuration: readOnly).read(Self.survey)
+          found = try survey()
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_READONLY_ROLLBACK {
-          try Self.recoverInterruptedWrite(path)
-          survey = try DatabaseQueue(path: path, configuration: readOnly).read(Self.survey)
+          try Self.recoverInterruptedWrite(path, busyMode: configuration.busyMode)
+          found = try survey()
         }
-        if case .foreign = survey { throw StoreError.foreign(path) }
+        if case .foreign = found { throw StoreError.foreign(path) }
       }
       queue =
         try path == ":memory:"

@@ -80,15 +80,7 @@ extension Store {
     // its end (statuses, full-text entries) reads through it too, and through the four
     // times larger one it took a million-operation import 110 MB higher, past its bound.
     defer { try? queue.inDatabase { db in try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKilobytes)") } }
-    return try throughRollbackJournal(if: total >= rollbackJournalOperations) {
-      try writeSigned(bundles, trust: trust, total: total, progress: progress)
-    }
-  }
-
-  private func writeSigned(
-    _ bundles: [(name: String, bundle: SignedBundle)], trust: Bool, total: Int, progress: (Int, Double) -> Void
-  ) throws -> [BundleImport] {
-    try write { session in
+    return try write(large: total >= rollbackJournalOperations) { session in
       try session.db.exec(sql: "PRAGMA cache_size = -\(Self.bundleCacheKilobytes)")
       try session.expect(operations: total)
       if session.applier.entryLayer == .folded {
